@@ -1,0 +1,1 @@
+//! redflag_workspace
