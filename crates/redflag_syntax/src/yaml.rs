@@ -8,11 +8,12 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{LoadableYamlNode, MarkedYamlOwned, ScalarOwned, YamlDataOwned};
 
 use crate::line_index::LineIndex;
 
-pub use saphyr::MarkedYaml as YamlNode;
+/// A YAML node that owns its data, with its span.
+pub type YamlNode = MarkedYamlOwned;
 
 /// Why a YAML text could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,8 +28,8 @@ pub struct YamlError {
 ///
 /// # Errors
 /// Returns the scanner's error, with its position, when the text is not YAML.
-pub fn parse_yaml(text: &str) -> Result<Vec<MarkedYaml<'_>>, YamlError> {
-    MarkedYaml::load_from_str(text).map_err(|error| YamlError {
+pub fn parse_yaml(text: &str) -> Result<Vec<YamlNode>, YamlError> {
+    MarkedYamlOwned::load_from_str(text).map_err(|error| YamlError {
         line: error.marker().line(),
         column: error.marker().col() + 1,
         message: error.info().to_string(),
@@ -37,7 +38,7 @@ pub fn parse_yaml(text: &str) -> Result<Vec<MarkedYaml<'_>>, YamlError> {
 
 /// Byte range of a node's start marker to its end marker.
 #[must_use]
-pub fn node_range(index: &LineIndex, text: &str, node: &MarkedYaml<'_>) -> Range<usize> {
+pub fn node_range(index: &LineIndex, text: &str, node: &YamlNode) -> Range<usize> {
     let start = index.offset_of_char_column(text, node.span.start.line(), node.span.start.col());
     let end = index.offset_of_char_column(text, node.span.end.line(), node.span.end.col());
     start..end.max(start)
@@ -45,9 +46,9 @@ pub fn node_range(index: &LineIndex, text: &str, node: &MarkedYaml<'_>) -> Range
 
 /// Value of a mapping entry by key.
 #[must_use]
-pub fn get<'a, 'input>(node: &'a MarkedYaml<'input>, key: &str) -> Option<&'a MarkedYaml<'input>> {
+pub fn get<'a>(node: &'a YamlNode, key: &str) -> Option<&'a YamlNode> {
     match &node.data {
-        YamlData::Mapping(mapping) => mapping
+        YamlDataOwned::Mapping(mapping) => mapping
             .iter()
             .find(|(k, _)| scalar_text(k).as_deref() == Some(key))
             .map(|(_, v)| v),
@@ -56,20 +57,18 @@ pub fn get<'a, 'input>(node: &'a MarkedYaml<'input>, key: &str) -> Option<&'a Ma
 }
 
 /// The entries of a mapping node, in document order.
-pub fn entries<'a, 'input>(
-    node: &'a MarkedYaml<'input>,
-) -> impl Iterator<Item = (&'a MarkedYaml<'input>, &'a MarkedYaml<'input>)> {
+pub fn entries(node: &YamlNode) -> impl Iterator<Item = (&YamlNode, &YamlNode)> {
     let mapping = match &node.data {
-        YamlData::Mapping(mapping) => Some(mapping),
+        YamlDataOwned::Mapping(mapping) => Some(mapping),
         _ => None,
     };
     mapping.into_iter().flat_map(|m| m.iter())
 }
 
 /// The items of a sequence node.
-pub fn items<'a, 'input>(node: &'a MarkedYaml<'input>) -> impl Iterator<Item = &'a MarkedYaml<'input>> {
+pub fn items(node: &YamlNode) -> impl Iterator<Item = &YamlNode> {
     let sequence = match &node.data {
-        YamlData::Sequence(sequence) => Some(sequence),
+        YamlDataOwned::Sequence(sequence) => Some(sequence),
         _ => None,
     };
     sequence.into_iter().flat_map(|s| s.iter())
@@ -77,16 +76,17 @@ pub fn items<'a, 'input>(node: &'a MarkedYaml<'input>) -> impl Iterator<Item = &
 
 /// A scalar rendered as the text a reader sees (`0`, `true`, `"x"` → `x`).
 #[must_use]
-pub fn scalar_text<'a>(node: &'a MarkedYaml<'_>) -> Option<Cow<'a, str>> {
+pub fn scalar_text(node: &YamlNode) -> Option<Cow<'_, str>> {
     match &node.data {
-        YamlData::Value(scalar) => Some(match scalar {
-            Scalar::Null => Cow::Borrowed(""),
-            Scalar::Boolean(b) => Cow::Owned(b.to_string()),
-            Scalar::Integer(i) => Cow::Owned(i.to_string()),
-            Scalar::FloatingPoint(f) => Cow::Owned(f.to_string()),
-            Scalar::String(s) => Cow::Borrowed(s.as_ref()),
+        YamlDataOwned::Value(scalar) => Some(match scalar {
+            ScalarOwned::Null => Cow::Borrowed(""),
+            ScalarOwned::Boolean(b) => Cow::Owned(b.to_string()),
+            ScalarOwned::Integer(i) => Cow::Owned(i.to_string()),
+            ScalarOwned::FloatingPoint(f) => Cow::Owned(f.to_string()),
+            ScalarOwned::String(s) => Cow::Borrowed(s.as_str()),
         }),
-        YamlData::Representation(text, _, _) => Some(Cow::Borrowed(text.as_ref())),
+        YamlDataOwned::Representation(text, _, _) => Some(Cow::Borrowed(text.as_str())),
+        YamlDataOwned::Tagged(_, inner) => scalar_text(inner),
         _ => None,
     }
 }

@@ -1,0 +1,809 @@
+//! Declarative rules: YAML files compiled into [`Rule`]s.
+//!
+//! A declarative rule matches code with tree-sitter queries or node-kind
+//! matchers (per-node shape), Dockerfile instructions and environment
+//! variables set in deployment files (file shape). Queries are anchored at
+//! their root node: the engine calls the rule only for nodes of the pattern's
+//! root kind, and the query runs with a start depth of zero there, so each
+//! file is still traversed once.
+
+pub mod schema;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use redflag_diagnostics::{Confidence, Severity};
+use redflag_syntax::tree_sitter::{Node, Query};
+use redflag_syntax::{FileKind, Language};
+use regex::Regex;
+use serde_saphyr::Spanned;
+use streaming_iterator::StreamingIterator;
+
+use crate::rule::{Diagnostic, Example, FileContext, NodeContext, Rule, RuleMeta, RuleOrigin, TaskRef};
+use crate::semantics::env_vars::{env_assignments, EnvSource};
+use crate::source::SourceFile;
+use schema::{
+    ConfidenceName, DockerfileSpec, EnvSpec, ExampleSpec, NodeMatcherSpec, OneOrMany, PathsSpec, PatternSpec,
+    RuleSpec, SeverityName, TextSpec,
+};
+
+/// A rule file that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct RuleFileError {
+    pub path: String,
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+/// Where docs of built-in rules are published.
+pub const DOCS_BASE_URL: &str = "https://redflag.dev/rules";
+
+/// A compiled declarative rule.
+pub struct DeclarativeRule {
+    meta: RuleMeta,
+    message: String,
+    help: Option<String>,
+    paths: Option<PathFilter>,
+    node_patterns: Vec<NodePattern>,
+    docker_patterns: Vec<DockerPattern>,
+    env_patterns: Vec<EnvPattern>,
+}
+
+struct PatternCommon {
+    message: Option<String>,
+    help: Option<String>,
+    paths: Option<PathFilter>,
+}
+
+struct NodePattern {
+    language: Language,
+    root_kinds: Vec<String>,
+    matcher: NodeMatch,
+    common: std::sync::Arc<PatternCommon>,
+}
+
+enum NodeMatch {
+    Query {
+        query: Query,
+        report: Option<u32>,
+        constraints: Vec<(u32, TextMatch)>,
+    },
+    Node(NodeMatcher),
+}
+
+struct NodeMatcher {
+    kinds: Vec<String>,
+    text: TextMatch,
+    fields: Vec<(String, NodeMatcher)>,
+    has: Option<Box<NodeMatcher>>,
+    not_has: Option<Box<NodeMatcher>>,
+}
+
+#[derive(Default)]
+struct TextMatch {
+    equals: Vec<String>,
+    regex: Option<Regex>,
+    not_regex: Option<Regex>,
+}
+
+struct DockerPattern {
+    instructions: Vec<String>,
+    key: Option<TextMatch>,
+    value: Option<TextMatch>,
+    command: Option<TextMatch>,
+    stage: Option<TextMatch>,
+    final_stage_only: bool,
+    common: PatternCommon,
+}
+
+struct EnvPattern {
+    key: TextMatch,
+    value: Option<TextMatch>,
+    sources: Vec<EnvSource>,
+    common: PatternCommon,
+}
+
+struct PathFilter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl PathFilter {
+    fn allows(&self, path: &str) -> bool {
+        self.include.as_ref().is_none_or(|set| set.is_match(path))
+            && !self.exclude.as_ref().is_some_and(|set| set.is_match(path))
+    }
+}
+
+impl TextMatch {
+    fn matches(&self, text: &str) -> bool {
+        (self.equals.is_empty() || self.equals.iter().any(|e| e == text))
+            && self.regex.as_ref().is_none_or(|r| r.is_match(text))
+            && !self.not_regex.as_ref().is_some_and(|r| r.is_match(text))
+    }
+
+    fn is_trivial(&self) -> bool {
+        self.equals.is_empty() && self.regex.is_none() && self.not_regex.is_none()
+    }
+}
+
+impl NodeMatcher {
+    fn matches(&self, node: Node<'_>, file: &SourceFile) -> bool {
+        if !self.kinds.is_empty() && !self.kinds.iter().any(|k| k == node.kind()) {
+            return false;
+        }
+        if !self.text.is_trivial() && !self.text.matches(file.text_of(node)) {
+            return false;
+        }
+        for (field, matcher) in &self.fields {
+            match node.child_by_field_name(field) {
+                Some(child) if matcher.matches(child, file) => {}
+                _ => return false,
+            }
+        }
+        let mut cursor = node.walk();
+        if let Some(has) = &self.has {
+            if !node.named_children(&mut cursor).any(|c| has.matches(c, file)) {
+                return false;
+            }
+        }
+        if let Some(not_has) = &self.not_has {
+            if node.named_children(&mut cursor).any(|c| not_has.matches(c, file)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+// ------------------------------------------------------------------ loading
+
+struct Loader<'a> {
+    path: &'a str,
+}
+
+impl Loader<'_> {
+    fn error(&self, line: Option<u64>, message: impl Into<String>) -> RuleFileError {
+        RuleFileError {
+            path: self.path.to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    fn regex(&self, spec: &Spanned<String>) -> Result<Regex, RuleFileError> {
+        Regex::new(&spec.value).map_err(|e| {
+            self.error(
+                Some(spec.referenced.line()),
+                format!("invalid regex `{}`: {e}", spec.value),
+            )
+        })
+    }
+
+    fn text(&self, spec: &TextSpec) -> Result<TextMatch, RuleFileError> {
+        Ok(TextMatch {
+            equals: spec.equals.as_ref().map(OneOrMany::to_vec).unwrap_or_default(),
+            regex: spec.regex.as_ref().map(|r| self.regex(r)).transpose()?,
+            not_regex: spec.not_regex.as_ref().map(|r| self.regex(r)).transpose()?,
+        })
+    }
+
+    fn paths(&self, spec: &PathsSpec) -> Result<PathFilter, RuleFileError> {
+        let build = |globs: &[Spanned<String>]| -> Result<Option<GlobSet>, RuleFileError> {
+            if globs.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = GlobSetBuilder::new();
+            for glob in globs {
+                builder.add(Glob::new(&glob.value).map_err(|e| {
+                    self.error(Some(glob.referenced.line()), format!("invalid glob `{}`: {e}", glob.value))
+                })?);
+            }
+            builder
+                .build()
+                .map(Some)
+                .map_err(|e| self.error(None, format!("invalid globs: {e}")))
+        };
+        Ok(PathFilter {
+            include: build(&spec.include)?,
+            exclude: build(&spec.exclude)?,
+        })
+    }
+
+    fn languages(&self, names: &[Spanned<String>]) -> Result<Vec<Language>, RuleFileError> {
+        let mut languages = Vec::new();
+        for name in names {
+            let expanded: &[Language] = match name.value.as_str() {
+                "python" => &[Language::Python],
+                "javascript" => &[Language::JavaScript],
+                "typescript" => &[Language::TypeScript, Language::Tsx],
+                "tsx" => &[Language::Tsx],
+                "rust" => &[Language::Rust],
+                other => {
+                    return Err(self.error(
+                        Some(name.referenced.line()),
+                        format!("unknown code language `{other}`: expected python, javascript, typescript, tsx or rust"),
+                    ))
+                }
+            };
+            for language in expanded {
+                if !languages.contains(language) {
+                    languages.push(*language);
+                }
+            }
+        }
+        Ok(languages)
+    }
+
+    fn node_matcher(&self, language: Language, spec: &NodeMatcherSpec) -> Result<NodeMatcher, RuleFileError> {
+        let kinds = spec.kind.as_ref().map(OneOrMany::to_vec).unwrap_or_default();
+        self.check_kinds(language, &kinds)?;
+        let grammar = language.grammar();
+        let mut fields = Vec::new();
+        for (field, child) in &spec.fields {
+            if grammar.field_id_for_name(field).is_none() {
+                return Err(self.error(None, format!("`{field}` is not a field of the {language} grammar")));
+            }
+            fields.push((field.clone(), self.node_matcher(language, child)?));
+        }
+        Ok(NodeMatcher {
+            kinds,
+            text: self.text(&TextSpec {
+                equals: spec.equals.clone(),
+                regex: spec.regex.clone(),
+                not_regex: spec.not_regex.clone(),
+            })?,
+            fields,
+            has: spec.has.as_deref().map(|h| self.node_matcher(language, h)).transpose()?.map(Box::new),
+            not_has: spec
+                .not_has
+                .as_deref()
+                .map(|h| self.node_matcher(language, h))
+                .transpose()?
+                .map(Box::new),
+        })
+    }
+
+    fn check_kinds(&self, language: Language, kinds: &[String]) -> Result<(), RuleFileError> {
+        for kind in kinds {
+            if redflag_syntax::node_kind_ids(language, kind).is_empty() {
+                return Err(self.error(None, format!("`{kind}` is not a node kind of the {language} grammar")));
+            }
+        }
+        Ok(())
+    }
+
+    fn common(&self, pattern: &PatternSpec) -> Result<PatternCommon, RuleFileError> {
+        Ok(PatternCommon {
+            message: pattern.message.clone(),
+            help: pattern.help.clone(),
+            paths: pattern.paths.as_ref().map(|p| self.paths(p)).transpose()?,
+        })
+    }
+
+    fn node_patterns(&self, index: usize, pattern: &PatternSpec) -> Result<Vec<NodePattern>, RuleFileError> {
+        let languages = self.languages(&pattern.languages)?;
+        if languages.is_empty() {
+            return Err(self.error(None, format!("pattern {}: `languages` is required for `query` and `kind`", index + 1)));
+        }
+        let common = std::sync::Arc::new(self.common(pattern)?);
+        let mut compiled = Vec::new();
+        for language in languages {
+            let (matcher, root_kinds) = if let Some(query) = &pattern.query {
+                let compiled_query = Query::new(&language.grammar(), &query.value).map_err(|e| {
+                    self.error(
+                        Some(query.referenced.line()),
+                        format!(
+                            "pattern {}: the {language} query does not compile (query line {}, column {}): {}",
+                            index + 1,
+                            e.row + 1,
+                            e.column + 1,
+                            e.message.trim()
+                        ),
+                    )
+                })?;
+                let mut roots = Vec::new();
+                for i in 0..compiled_query.pattern_count() {
+                    let start = compiled_query.start_byte_for_pattern(i);
+                    let kinds = pattern_root_kinds(&query.value, start)
+                        .map_err(|m| self.error(Some(query.referenced.line()), format!("pattern {}: {m}", index + 1)))?;
+                    roots.extend(kinds);
+                }
+                roots.sort();
+                roots.dedup();
+                self.check_kinds(language, &roots)?;
+                let names = compiled_query.capture_names();
+                let capture = |name: &str| names.iter().position(|n| *n == name).and_then(|i| u32::try_from(i).ok());
+                let mut constraints = Vec::new();
+                for (name, spec) in &pattern.where_ {
+                    let id = capture(name).ok_or_else(|| {
+                        self.error(
+                            Some(query.referenced.line()),
+                            format!("pattern {}: `where` names `@{name}`, which the query does not capture", index + 1),
+                        )
+                    })?;
+                    constraints.push((id, self.text(spec)?));
+                }
+                (
+                    NodeMatch::Query {
+                        report: capture("match"),
+                        query: compiled_query,
+                        constraints,
+                    },
+                    roots,
+                )
+            } else {
+                let spec = NodeMatcherSpec {
+                    kind: pattern.kind.clone(),
+                    equals: pattern.equals.clone(),
+                    regex: pattern.regex.clone(),
+                    not_regex: pattern.not_regex.clone(),
+                    fields: std::collections::BTreeMap::new(),
+                    has: None,
+                    not_has: None,
+                };
+                let mut matcher = self.node_matcher(language, &spec)?;
+                for (field, child) in &pattern.fields {
+                    if language.grammar().field_id_for_name(field).is_none() {
+                        return Err(self.error(None, format!("`{field}` is not a field of the {language} grammar")));
+                    }
+                    matcher.fields.push((field.clone(), self.node_matcher(language, child)?));
+                }
+                matcher.has = pattern
+                    .has
+                    .as_deref()
+                    .map(|h| self.node_matcher(language, h))
+                    .transpose()?
+                    .map(Box::new);
+                matcher.not_has = pattern
+                    .not_has
+                    .as_deref()
+                    .map(|h| self.node_matcher(language, h))
+                    .transpose()?
+                    .map(Box::new);
+                let roots = matcher.kinds.clone();
+                if roots.is_empty() {
+                    return Err(self.error(None, format!("pattern {}: a `kind` pattern needs at least one kind", index + 1)));
+                }
+                (NodeMatch::Node(matcher), roots)
+            };
+            compiled.push(NodePattern {
+                language,
+                root_kinds,
+                matcher,
+                common: std::sync::Arc::clone(&common),
+            });
+        }
+        Ok(compiled)
+    }
+
+    fn docker_pattern(&self, pattern: &PatternSpec, spec: &DockerfileSpec) -> Result<DockerPattern, RuleFileError> {
+        Ok(DockerPattern {
+            instructions: spec.instruction.to_vec().iter().map(|i| i.to_ascii_uppercase()).collect(),
+            key: spec.key.as_ref().map(|t| self.text(t)).transpose()?,
+            value: spec.value.as_ref().map(|t| self.text(t)).transpose()?,
+            command: spec.command.as_ref().map(|t| self.text(t)).transpose()?,
+            stage: spec.stage.as_ref().map(|t| self.text(t)).transpose()?,
+            final_stage_only: spec.final_stage_only,
+            common: self.common(pattern)?,
+        })
+    }
+
+    fn env_pattern(&self, pattern: &PatternSpec, spec: &EnvSpec) -> Result<EnvPattern, RuleFileError> {
+        let mut sources = Vec::new();
+        for source in &spec.sources {
+            sources.push(EnvSource::from_name(&source.value).ok_or_else(|| {
+                self.error(
+                    Some(source.referenced.line()),
+                    format!("unknown env source `{}`: expected dotenv, dockerfile, compose or kubernetes", source.value),
+                )
+            })?);
+        }
+        if sources.is_empty() {
+            sources = vec![EnvSource::Dotenv, EnvSource::Dockerfile, EnvSource::Compose, EnvSource::Kubernetes];
+        }
+        Ok(EnvPattern {
+            key: self.text(&spec.key)?,
+            value: spec.value.as_ref().map(|t| self.text(t)).transpose()?,
+            sources,
+            common: self.common(pattern)?,
+        })
+    }
+
+    fn example(&self, spec: &ExampleSpec, findings: usize) -> Result<Example, RuleFileError> {
+        let kind = FileKind::from_name(&spec.language.value).ok_or_else(|| {
+            self.error(
+                Some(spec.language.referenced.line()),
+                format!("unknown example language `{}`", spec.language.value),
+            )
+        })?;
+        Ok(Example {
+            kind,
+            path: spec.path.clone(),
+            code: spec.code.clone(),
+            findings,
+        })
+    }
+}
+
+/// The node kinds a query pattern can start at: `(call …)` → `call`,
+/// `[(a) (b)]` → `a`, `b`.
+fn pattern_root_kinds(source: &str, start: usize) -> Result<Vec<String>, String> {
+    let text = source.get(start..).unwrap_or("");
+    let read_kind = |at: &str| -> Option<String> {
+        let kind: String = at
+            .trim_start_matches('(')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        (!kind.is_empty() && kind != "_").then_some(kind)
+    };
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('(') {
+        return read_kind(trimmed)
+            .map(|k| vec![k])
+            .ok_or_else(|| "a query pattern must start with a named node kind, not `(_)`".to_string());
+    }
+    if let Some(rest) = trimmed.strip_prefix('[') {
+        let mut kinds = Vec::new();
+        let mut depth = 0usize;
+        let mut in_string = false;
+        for (i, c) in rest.char_indices() {
+            if in_string {
+                if c == '"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '(' | '[' => {
+                    if depth == 0 && c == '(' {
+                        kinds.push(
+                            read_kind(&rest[i..])
+                                .ok_or_else(|| "each alternative of a root `[...]` must name a node kind".to_string())?,
+                        );
+                    }
+                    depth += 1;
+                }
+                ')' => depth = depth.saturating_sub(1),
+                ']' => {
+                    if depth == 0 {
+                        return Ok(kinds);
+                    }
+                    depth -= 1;
+                }
+                _ => {}
+            }
+        }
+        return Err("unbalanced `[` in query".to_string());
+    }
+    Err("a query pattern must start with `(kind …)` or `[…]`".to_string())
+}
+
+fn severity(name: SeverityName) -> Severity {
+    match name {
+        SeverityName::Error => Severity::Error,
+        SeverityName::Warning => Severity::Warning,
+        SeverityName::Note => Severity::Note,
+    }
+}
+
+fn confidence(name: ConfidenceName) -> Confidence {
+    match name {
+        ConfidenceName::High => Confidence::High,
+        ConfidenceName::Medium => Confidence::Medium,
+        ConfidenceName::Low => Confidence::Low,
+    }
+}
+
+/// Compiles one rule file. `path` is how errors name it.
+///
+/// # Errors
+/// YAML errors, unknown keys, bad values, queries that do not compile, node
+/// kinds and fields the grammar does not have — with the line where possible.
+pub fn load_rule(path: &str, text: &str, origin: RuleOrigin) -> Result<DeclarativeRule, RuleFileError> {
+    let loader = Loader { path };
+    let spec: RuleSpec = serde_saphyr::from_str(text).map_err(|e| loader.error(None, one_line(&e.to_string())))?;
+    let mut claimed = Vec::new();
+    for name in &spec.languages {
+        match (name.value.as_str(), FileKind::from_name(&name.value)) {
+            ("typescript", _) => claimed.extend([FileKind::TypeScript, FileKind::Tsx]),
+            (_, Some(kind)) => claimed.push(kind),
+            (other, None) => {
+                return Err(loader.error(Some(name.referenced.line()), format!("unknown language `{other}`")));
+            }
+        }
+    }
+    let mut node_patterns = Vec::new();
+    let mut docker_patterns = Vec::new();
+    let mut env_patterns = Vec::new();
+    for (index, pattern) in spec.patterns.iter().enumerate() {
+        let shapes = [
+            pattern.query.is_some(),
+            pattern.kind.is_some(),
+            pattern.dockerfile.is_some(),
+            pattern.env.is_some(),
+        ];
+        if shapes.iter().filter(|s| **s).count() != 1 {
+            return Err(loader.error(
+                None,
+                format!("pattern {}: expected exactly one of `query`, `kind`, `dockerfile` or `env`", index + 1),
+            ));
+        }
+        if let Some(docker) = &pattern.dockerfile {
+            docker_patterns.push(loader.docker_pattern(pattern, docker)?);
+        } else if let Some(env) = &pattern.env {
+            env_patterns.push(loader.env_pattern(pattern, env)?);
+        } else {
+            node_patterns.extend(loader.node_patterns(index, pattern)?);
+        }
+    }
+    let valid = spec
+        .valid
+        .iter()
+        .map(|e| loader.example(e, 0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let invalid = spec
+        .invalid
+        .iter()
+        .map(|e| loader.example(e, e.findings.unwrap_or(1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let name = spec.name.value.clone();
+    let url = spec.url.clone().unwrap_or_else(|| match origin {
+        RuleOrigin::User(_) => String::new(),
+        _ => format!("{DOCS_BASE_URL}/{name}"),
+    });
+    let meta = RuleMeta {
+        name,
+        task: TaskRef::Fixed(spec.task.value.clone()),
+        red_flag: spec.red_flag.as_ref().map(|r| r.value.clone()),
+        severity: severity(spec.severity),
+        confidence: confidence(spec.confidence),
+        summary: spec.summary.trim().to_string(),
+        docs: spec.docs.trim().to_string(),
+        kinds: claimed,
+        tags: spec.tags.clone(),
+        cwe: spec.cwe.clone(),
+        security_severity: spec.security_severity,
+        valid,
+        invalid,
+        url,
+        origin,
+    };
+    Ok(DeclarativeRule {
+        meta,
+        message: spec.message.trim().to_string(),
+        help: spec.help.clone(),
+        paths: spec.paths.as_ref().map(|p| loader.paths(p)).transpose()?,
+        node_patterns,
+        docker_patterns,
+        env_patterns,
+    })
+}
+
+fn one_line(text: &str) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Fills `{{name}}` placeholders.
+fn render(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in vars {
+        let shown: String = value.lines().next().unwrap_or("").chars().take(80).collect();
+        out = out.replace(&format!("{{{{{name}}}}}"), &shown);
+    }
+    out
+}
+
+impl DeclarativeRule {
+    fn diagnostic(&self, common: &PatternCommon, range: std::ops::Range<usize>, vars: &[(&str, &str)]) -> Diagnostic {
+        let message = render(common.message.as_deref().unwrap_or(&self.message), vars);
+        let mut diagnostic = Diagnostic::new(range, message);
+        if let Some(help) = common.help.as_deref().or(self.help.as_deref()) {
+            diagnostic = diagnostic.help(render(help, vars).trim().to_string());
+        }
+        diagnostic
+    }
+
+    fn pattern_allows(common: &PatternCommon, path: &str) -> bool {
+        common.paths.as_ref().is_none_or(|p| p.allows(path))
+    }
+}
+
+impl Rule for DeclarativeRule {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn applies_to(&self, path: &str) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.allows(path))
+    }
+
+    fn node_kinds(&self, language: Language) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .node_patterns
+            .iter()
+            .filter(|p| p.language == language)
+            .flat_map(|p| p.root_kinds.iter().cloned())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    fn check_node(&self, node: Node<'_>, ctx: &mut NodeContext<'_>) {
+        let file = ctx.file;
+        let Some(language) = file.kind.language() else {
+            return;
+        };
+        let mut found: Vec<Diagnostic> = Vec::new();
+        for pattern in &self.node_patterns {
+            if pattern.language != language || !pattern.root_kinds.iter().any(|k| k == node.kind()) {
+                continue;
+            }
+            match &pattern.matcher {
+                NodeMatch::Node(matcher) => {
+                    if matcher.matches(node, file) && Self::pattern_allows(&pattern.common, &file.path) {
+                        let text = file.text_of(node);
+                        found.push(self.diagnostic(&pattern.common, node.byte_range(), &[("match", text)]));
+                    }
+                }
+                NodeMatch::Query {
+                    query,
+                    report,
+                    constraints,
+                } => {
+                    let cursor = ctx.query_cursor();
+                    cursor.set_max_start_depth(Some(0));
+                    let mut matches = cursor.matches(query, node, file.text.as_bytes());
+                    while let Some(m) = matches.next() {
+                        // A constraint holds for every node its capture took in
+                        // this match; a capture absent from the taken branch of
+                        // an alternation constrains nothing.
+                        let satisfied = constraints.iter().all(|(capture, text)| {
+                            m.captures()
+                                .iter()
+                                .filter(|c| c.index == *capture)
+                                .all(|c| text.matches(file.text_of(c.node)))
+                        });
+                        if !satisfied || !Self::pattern_allows(&pattern.common, &file.path) {
+                            continue;
+                        }
+                        let target = report
+                            .and_then(|r| m.captures().iter().find(|c| c.index == r))
+                            .map_or(node, |c| c.node);
+                        let names = query.capture_names();
+                        let vars: Vec<(&str, &str)> = m
+                            .captures()
+                            .iter()
+                            .map(|c| (names[c.index as usize], file.text_of(c.node)))
+                            .collect();
+                        let diagnostic = self.diagnostic(&pattern.common, target.byte_range(), &vars);
+                        if !found.iter().any(|d| d.range == diagnostic.range) {
+                            found.push(diagnostic);
+                        }
+                    }
+                }
+            }
+        }
+        for diagnostic in found {
+            ctx.report(diagnostic);
+        }
+    }
+
+    fn file_kinds(&self) -> Vec<FileKind> {
+        let mut kinds = Vec::new();
+        if !self.docker_patterns.is_empty() {
+            kinds.push(FileKind::Dockerfile);
+        }
+        for pattern in &self.env_patterns {
+            for source in &pattern.sources {
+                let kind = match source {
+                    EnvSource::Dotenv => FileKind::Env,
+                    EnvSource::Dockerfile => FileKind::Dockerfile,
+                    EnvSource::Compose | EnvSource::Kubernetes => FileKind::Yaml,
+                };
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        kinds
+    }
+
+    fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
+        if file.kind == FileKind::Dockerfile && !self.docker_patterns.is_empty() {
+            self.check_dockerfile(file, ctx);
+        }
+        if self.env_patterns.is_empty() {
+            return;
+        }
+        for assignment in env_assignments(file) {
+            for pattern in &self.env_patterns {
+                if pattern.sources.contains(&assignment.source)
+                    && pattern.key.matches(&assignment.key)
+                    && pattern.value.as_ref().is_none_or(|v| v.matches(&assignment.value))
+                    && Self::pattern_allows(&pattern.common, &file.path)
+                {
+                    let vars = [("key", assignment.key.as_str()), ("value", assignment.value.as_str())];
+                    ctx.report(self.diagnostic(&pattern.common, assignment.range.clone(), &vars));
+                }
+            }
+        }
+    }
+}
+
+impl DeclarativeRule {
+    fn check_dockerfile(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
+        let dockerfile = file.dockerfile();
+        for instruction in &dockerfile.instructions {
+            for pattern in &self.docker_patterns {
+                if !pattern.instructions.iter().any(|i| *i == instruction.keyword)
+                    || (pattern.final_stage_only && !dockerfile.is_final_stage(instruction))
+                    || !Self::pattern_allows(&pattern.common, &file.path)
+                {
+                    continue;
+                }
+                if let Some(stage) = &pattern.stage {
+                    let name = dockerfile
+                        .stage_of(instruction)
+                        .and_then(|s| s.name.clone())
+                        .unwrap_or_default();
+                    if !stage.matches(&name) {
+                        continue;
+                    }
+                }
+                if pattern.key.is_some() || pattern.value.is_some() {
+                    for pair in instruction.env_pairs(&file.text) {
+                        let value = pair.value.clone().unwrap_or_default();
+                        if pattern.key.as_ref().is_none_or(|k| k.matches(&pair.key))
+                            && pattern.value.as_ref().is_none_or(|v| v.matches(&value))
+                        {
+                            let vars = [("key", pair.key.as_str()), ("value", value.as_str())];
+                            ctx.report(self.diagnostic(&pattern.common, pair.range.clone(), &vars));
+                        }
+                    }
+                    continue;
+                }
+                let command = instruction.command_words().join(" ");
+                if pattern.command.as_ref().is_none_or(|c| c.matches(&command)) {
+                    let first_line_end = file.text[instruction.range.clone()]
+                        .find('\n')
+                        .map_or(instruction.range.end, |e| instruction.range.start + e);
+                    let vars = [("command", command.as_str())];
+                    ctx.report(self.diagnostic(
+                        &pattern.common,
+                        instruction.range.start..first_line_end,
+                        &vars,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_kinds_of_query_patterns() {
+        assert_eq!(pattern_root_kinds("(call function: (_))", 0), Ok(vec!["call".to_string()]));
+        assert_eq!(
+            pattern_root_kinds("  [(call) @a (attribute (identifier))] @b", 0),
+            Ok(vec!["call".to_string(), "attribute".to_string()])
+        );
+        assert!(pattern_root_kinds("(_) @x", 0).is_err());
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let yaml = "name: x\ntask: TASK-3.4\nseverity: fatal\n";
+        let Err(error) = load_rule("team/x.yaml", yaml, RuleOrigin::User("team/x.yaml".into())) else {
+            panic!("a bad severity must not load");
+        };
+        let text = error.to_string();
+        assert!(text.starts_with("team/x.yaml"), "{text}");
+        assert!(text.contains("fatal"), "{text}");
+    }
+}

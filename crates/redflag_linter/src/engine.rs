@@ -1,0 +1,597 @@
+//! The engine: the parallel per-file stage, the project stage, and the
+//! filtering that turns rule output into the final, ordered findings.
+//!
+//! At start-up the engine builds, for each language, a table from node-kind
+//! id to the enabled rules that inspect that kind, and per file kind the list
+//! of file rules. Each code file is then traversed exactly once; a node meets
+//! only the rules in its kind's bucket. Facts go to the project model, which
+//! is built on one thread after the parallel stage, in path order, so the
+//! output is the same whatever the thread count.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use redflag_diagnostics::{finalize, normalize_for_fingerprint, Finding, ScanError, Severity};
+use redflag_syntax::sql::SqlDialect;
+use redflag_syntax::tree_sitter::{Node, QueryCursor, Tree};
+use redflag_syntax::{FileKind, Language};
+use redflag_workspace::{read_source, ReadLimits, SkipReason, Skipped, WalkedFile};
+
+use crate::catalog::Catalog;
+use crate::facts::{self, FileFacts};
+use crate::panic_guard;
+use crate::project::ProjectModel;
+use crate::registry::Registry;
+use crate::rule::{Diagnostic, FileContext, NodeContext, ProjectContext, ProjectDiagnostic, RuleId};
+use crate::selection::PerFileIgnores;
+use crate::source::SourceFile;
+use crate::suppression::{parse_directives, Directive};
+
+/// Worker stacks are large so that the parsers' and `syn`'s recursion has
+/// room on hostile input; the memory is reserved, not committed.
+const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Names of the engine's own rules about suppressions.
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+pub const SUPPRESSION_WITHOUT_REASON: &str = "suppression-without-reason";
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub severity_overrides: HashMap<RuleId, Severity>,
+    pub per_file_ignores: PerFileIgnores,
+    pub sql_dialect: Option<SqlDialect>,
+    pub read_limits: ReadLimits,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            severity_overrides: HashMap::new(),
+            per_file_ignores: PerFileIgnores::default(),
+            sql_dialect: None,
+            read_limits: ReadLimits {
+                max_file_size: redflag_workspace::config::DEFAULT_MAX_FILE_SIZE,
+            },
+        }
+    }
+}
+
+/// A file given as text rather than read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceInput {
+    pub path: String,
+    pub kind: FileKind,
+    pub text: String,
+}
+
+/// Something worth saying about a file with `--verbose`: a SQL statement
+/// that did not parse, a YAML file that is not YAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileNote {
+    pub path: String,
+    pub message: String,
+}
+
+/// What a scan found.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    /// In report order, with fingerprints.
+    pub findings: Vec<Finding>,
+    pub files_scanned: usize,
+    /// Files skipped while reading (the walk reports its own skips).
+    pub skipped: Vec<Skipped>,
+    /// Files whose analysis failed inside redflag.
+    pub errors: Vec<ScanError>,
+    pub notes: Vec<FileNote>,
+    /// Problems that are not findings (a suppression naming no known rule).
+    pub warnings: Vec<String>,
+}
+
+struct FileOutcome {
+    path: String,
+    findings: Vec<Finding>,
+    facts: Option<FileFacts>,
+    directives: Vec<Directive>,
+    notes: Vec<String>,
+    skipped: Option<SkipReason>,
+    error: Option<String>,
+}
+
+impl FileOutcome {
+    fn empty(path: String) -> Self {
+        FileOutcome {
+            path,
+            findings: Vec::new(),
+            facts: None,
+            directives: Vec::new(),
+            notes: Vec::new(),
+            skipped: None,
+            error: None,
+        }
+    }
+}
+
+fn language_slot(language: Language) -> usize {
+    match language {
+        Language::Rust => 0,
+        Language::TypeScript => 1,
+        Language::Tsx => 2,
+        Language::JavaScript => 3,
+        Language::Python => 4,
+    }
+}
+
+/// The rule engine of one run.
+pub struct Engine {
+    registry: Registry,
+    enabled: Vec<bool>,
+    /// Per language: node-kind id → rules inspecting that kind.
+    node_tables: [Vec<Vec<RuleId>>; 5],
+    file_rules: HashMap<FileKind, Vec<RuleId>>,
+    project_rules: Vec<RuleId>,
+    settings: Settings,
+}
+
+impl Engine {
+    /// Builds the dispatch tables for the enabled rules.
+    #[must_use]
+    pub fn new(registry: Registry, enabled: Vec<bool>, settings: Settings) -> Engine {
+        let mut node_tables: [Vec<Vec<RuleId>>; 5] = Default::default();
+        let mut file_rules: HashMap<FileKind, Vec<RuleId>> = HashMap::new();
+        let mut project_rules = Vec::new();
+        for (id, rule) in registry.rules().iter().enumerate() {
+            if !enabled.get(id).copied().unwrap_or(false) {
+                continue;
+            }
+            for language in Language::ALL {
+                let table = &mut node_tables[language_slot(language)];
+                for kind in rule.node_kinds(language) {
+                    for kind_id in redflag_syntax::node_kind_ids(language, &kind) {
+                        let index = usize::from(kind_id);
+                        if table.len() <= index {
+                            table.resize(index + 1, Vec::new());
+                        }
+                        if !table[index].contains(&id) {
+                            table[index].push(id);
+                        }
+                    }
+                }
+            }
+            for kind in rule.file_kinds() {
+                file_rules.entry(kind).or_default().push(id);
+            }
+            if rule.is_project_rule() {
+                project_rules.push(id);
+            }
+        }
+        Engine {
+            registry,
+            enabled,
+            node_tables,
+            file_rules,
+            project_rules,
+            settings,
+        }
+    }
+
+    #[must_use]
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// True when the rule runs in this engine.
+    #[must_use]
+    pub fn is_enabled(&self, id: RuleId) -> bool {
+        self.enabled.get(id).copied().unwrap_or(false)
+    }
+
+    /// Scans walked files in parallel; `on_file` is called after each file.
+    pub fn scan(&self, files: &[WalkedFile], on_file: &(dyn Fn() + Sync)) -> ScanResult {
+        let analyse = |file: &WalkedFile| {
+            let outcome = match read_source(&file.path, self.settings.read_limits) {
+                Ok(text) => self.analyse_guarded(file.display.clone(), file.kind, text),
+                Err(reason) => FileOutcome {
+                    skipped: Some(reason),
+                    ..FileOutcome::empty(file.display.clone())
+                },
+            };
+            on_file();
+            outcome
+        };
+        let pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build();
+        let outcomes: Vec<FileOutcome> = match pool {
+            Ok(pool) => pool.install(|| files.par_iter().map(analyse).collect()),
+            Err(_) => files.iter().map(analyse).collect(),
+        };
+        self.finish(outcomes)
+    }
+
+    /// Scans files given as text, on the calling thread (tests, examples,
+    /// editors).
+    #[must_use]
+    pub fn scan_sources(&self, sources: Vec<SourceInput>) -> ScanResult {
+        let outcomes = sources
+            .into_iter()
+            .map(|s| self.analyse_guarded(s.path, s.kind, s.text))
+            .collect();
+        self.finish(outcomes)
+    }
+
+    fn analyse_guarded(&self, path: String, kind: FileKind, text: String) -> FileOutcome {
+        let shown = path.clone();
+        panic_guard::catch(|| self.analyse(path, kind, text)).unwrap_or_else(|message| {
+            redflag_syntax::parse::reset_thread_parsers();
+            FileOutcome {
+                error: Some(message),
+                ..FileOutcome::empty(shown)
+            }
+        })
+    }
+
+    fn has_node_rules(&self, language: Language) -> bool {
+        !self.node_tables[language_slot(language)].is_empty()
+    }
+
+    fn analyse(&self, path: String, kind: FileKind, text: String) -> FileOutcome {
+        let active: Vec<bool> = self
+            .registry
+            .rules()
+            .iter()
+            .enumerate()
+            .map(|(id, rule)| self.enabled[id] && rule.applies_to(&path))
+            .collect();
+        let needs_tree = kind.language().is_some_and(|l| self.has_node_rules(l));
+        let file = SourceFile::new(path.clone(), kind, text, self.settings.sql_dialect, needs_tree);
+        let mut raw: Vec<(RuleId, Diagnostic)> = Vec::new();
+
+        if let (Some(language), Some(tree)) = (kind.language(), file.tree()) {
+            self.traverse(&file, language, tree, &active, &mut raw);
+        }
+        if let Some(rules) = self.file_rules.get(&kind) {
+            for &id in rules.iter().filter(|&&id| active[id]) {
+                let mut ctx = FileContext { rule: id, out: &mut raw };
+                self.registry.get(id).check_file(&file, &mut ctx);
+            }
+        }
+        let facts = if self.project_rules.is_empty() {
+            None
+        } else {
+            facts::collect(&file)
+        };
+
+        let mut outcome = FileOutcome::empty(path);
+        if kind == FileKind::Sql && facts.is_some() {
+            outcome
+                .notes
+                .extend(file.sql().notes.iter().map(|n| format!("line {}: {}", n.line, n.message)));
+        }
+        if kind == FileKind::Yaml {
+            if let Err(error) = file.yaml() {
+                outcome.notes.push(format!("not read as YAML: {error}"));
+            }
+        }
+        outcome.directives = parse_directives(&file);
+        outcome.findings = raw
+            .into_iter()
+            .map(|(id, diagnostic)| self.finding(id, &file, diagnostic))
+            .collect();
+        outcome.facts = facts;
+        outcome
+    }
+
+    /// One depth-first traversal with an explicit ancestor stack, so rules
+    /// can look outwards without walking parent links (which tree-sitter
+    /// answers by descending from the root).
+    fn traverse(
+        &self,
+        file: &SourceFile,
+        language: Language,
+        tree: &Tree,
+        active: &[bool],
+        out: &mut Vec<(RuleId, Diagnostic)>,
+    ) {
+        let table = &self.node_tables[language_slot(language)];
+        let mut query_cursor = QueryCursor::new();
+        let mut cursor = tree.walk();
+        let mut ancestors: Vec<Node<'_>> = Vec::new();
+        loop {
+            let node = cursor.node();
+            if let Some(rules) = table.get(usize::from(node.kind_id())) {
+                for &id in rules.iter().filter(|&&id| active[id]) {
+                    let mut ctx = NodeContext {
+                        file,
+                        ancestors: &ancestors,
+                        rule: id,
+                        out,
+                        cursor: &mut query_cursor,
+                    };
+                    self.registry.get(id).check_node(node, &mut ctx);
+                }
+            }
+            if cursor.goto_first_child() {
+                ancestors.push(node);
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+                ancestors.pop();
+            }
+        }
+    }
+
+    fn severity_of(&self, id: RuleId, requested: Option<Severity>) -> Severity {
+        self.settings
+            .severity_overrides
+            .get(&id)
+            .copied()
+            .or(requested)
+            .unwrap_or_else(|| self.registry.get(id).meta().severity)
+    }
+
+    fn task_of(&self, id: RuleId) -> (String, String) {
+        let task = self.registry.get(id).meta().task_id().unwrap_or_default().to_string();
+        let text = Catalog::builtin()
+            .item(&task)
+            .map(|i| i.text.clone())
+            .unwrap_or_default();
+        (task, text)
+    }
+
+    fn finding(&self, id: RuleId, file: &SourceFile, diagnostic: Diagnostic) -> Finding {
+        let meta = self.registry.get(id).meta();
+        let (task, task_text) = self.task_of(id);
+        let basis = diagnostic
+            .fingerprint_basis
+            .clone()
+            .unwrap_or_else(|| normalize_for_fingerprint(file.slice(diagnostic.range.clone())));
+        Finding {
+            rule: meta.name.clone(),
+            task,
+            task_text,
+            red_flag: meta.red_flag.clone(),
+            severity: self.severity_of(id, diagnostic.severity),
+            confidence: diagnostic.confidence.unwrap_or(meta.confidence),
+            message: diagnostic.message,
+            path: Some(file.path.clone()),
+            start: Some(file.position(diagnostic.range.start)),
+            end: Some(file.position(diagnostic.range.end)),
+            fingerprint: String::new(),
+            url: meta.url.clone(),
+            help: diagnostic.help,
+            fix: None,
+            byte_range: Some(diagnostic.range),
+            sensitive: diagnostic.sensitive,
+            fingerprint_basis: basis,
+        }
+    }
+
+    fn project_finding(&self, id: RuleId, diagnostic: ProjectDiagnostic) -> Finding {
+        let meta = self.registry.get(id).meta();
+        let (task, task_text) = self.task_of(id);
+        let basis = diagnostic
+            .location
+            .as_ref()
+            .map_or_else(|| diagnostic.message.clone(), |l| l.text.clone());
+        Finding {
+            rule: meta.name.clone(),
+            task,
+            task_text,
+            red_flag: meta.red_flag.clone(),
+            severity: self.severity_of(id, diagnostic.severity),
+            confidence: diagnostic.confidence.unwrap_or(meta.confidence),
+            message: diagnostic.message,
+            path: diagnostic.location.as_ref().map(|l| l.path.clone()),
+            start: diagnostic.location.as_ref().map(|l| l.start),
+            end: diagnostic.location.as_ref().map(|l| l.end),
+            fingerprint: String::new(),
+            url: meta.url.clone(),
+            help: diagnostic.help,
+            fix: None,
+            byte_range: diagnostic.location.map(|l| l.range),
+            sensitive: false,
+            fingerprint_basis: basis,
+        }
+    }
+
+    fn finish(&self, outcomes: Vec<FileOutcome>) -> ScanResult {
+        let mut result = ScanResult::default();
+        let mut findings = Vec::new();
+        let mut all_facts = Vec::new();
+        let mut directives: HashMap<String, Vec<Directive>> = HashMap::new();
+        for outcome in outcomes {
+            if let Some(reason) = outcome.skipped {
+                result.skipped.push(Skipped {
+                    display: outcome.path,
+                    reason,
+                });
+                continue;
+            }
+            if let Some(message) = outcome.error {
+                result.errors.push(ScanError {
+                    path: outcome.path,
+                    message: format!("internal error while analysing this file: {message}"),
+                });
+                continue;
+            }
+            result.files_scanned += 1;
+            findings.extend(outcome.findings);
+            all_facts.extend(outcome.facts);
+            result.notes.extend(outcome.notes.into_iter().map(|message| FileNote {
+                path: outcome.path.clone(),
+                message,
+            }));
+            if !outcome.directives.is_empty() {
+                directives.insert(outcome.path, outcome.directives);
+            }
+        }
+
+        if !self.project_rules.is_empty() {
+            let model = ProjectModel::build(all_facts, self.settings.sql_dialect);
+            for &id in &self.project_rules {
+                let mut raw = Vec::new();
+                let run = panic_guard::catch(|| {
+                    let mut ctx = ProjectContext { rule: id, out: &mut raw };
+                    self.registry.get(id).check_project(&model, &mut ctx);
+                });
+                match run {
+                    Ok(()) => findings.extend(raw.into_iter().map(|(id, d)| self.project_finding(id, d))),
+                    Err(message) => result.errors.push(ScanError {
+                        path: "<project>".to_string(),
+                        message: format!(
+                            "internal error in project rule `{}`: {message}",
+                            self.registry.get(id).meta().name
+                        ),
+                    }),
+                }
+            }
+        }
+
+        findings.retain(|finding| {
+            let (Some(path), Some(id)) = (&finding.path, self.registry.id(&finding.rule)) else {
+                return true;
+            };
+            !self.settings.per_file_ignores.is_ignored(path, id)
+        });
+        let mut findings = self.apply_suppressions(findings, &directives, &mut result.warnings);
+        finalize(&mut findings);
+        result.findings = findings;
+        result.skipped.sort();
+        result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+        result.notes.sort_by(|a, b| a.path.cmp(&b.path));
+        result.warnings.sort();
+        result
+    }
+
+    /// Drops suppressed findings and adds findings about the suppressions
+    /// themselves: without a reason, suppressing nothing, naming no rule.
+    fn apply_suppressions(
+        &self,
+        findings: Vec<Finding>,
+        directives: &HashMap<String, Vec<Directive>>,
+        warnings: &mut Vec<String>,
+    ) -> Vec<Finding> {
+        let mut used: std::collections::HashSet<(String, usize, String)> = std::collections::HashSet::new();
+        let mut kept: Vec<Finding> = findings
+            .into_iter()
+            .filter(|finding| {
+                let (Some(path), Some(start), Some(end)) = (&finding.path, finding.start, finding.end) else {
+                    return true;
+                };
+                let Some(list) = directives.get(path) else {
+                    return true;
+                };
+                match list.iter().position(|d| d.covers(&finding.rule, start.line, end.line)) {
+                    Some(index) => {
+                        used.insert((path.clone(), index, finding.rule.clone()));
+                        false
+                    }
+                    None => true,
+                }
+            })
+            .collect();
+
+        let unused_rule = self.registry.id(UNUSED_SUPPRESSION).filter(|&id| self.is_enabled(id));
+        let reasonless_rule = self
+            .registry
+            .id(SUPPRESSION_WITHOUT_REASON)
+            .filter(|&id| self.is_enabled(id));
+        let mut paths: Vec<&String> = directives.keys().collect();
+        paths.sort();
+        for path in paths {
+            for (index, directive) in directives[path].iter().enumerate() {
+                let known: Vec<RuleId> = directive.rules.iter().filter_map(|r| self.registry.id(r)).collect();
+                if let (Some(meta_rule), None, Some(&first)) = (reasonless_rule, &directive.reason, known.first()) {
+                    kept.push(self.suppression_finding(
+                        meta_rule,
+                        first,
+                        path,
+                        directive,
+                        format!(
+                            "this suppression of `{}` gives no reason; write why the finding does not apply after the `]`",
+                            directive.rules.join("`, `")
+                        ),
+                        None,
+                    ));
+                }
+                if directive.rules.is_empty() {
+                    warnings.push(format!("{path}:{}: suppression names no rule", directive.line));
+                }
+                for name in &directive.rules {
+                    match self.registry.id(name) {
+                        None => match (unused_rule, self.registry.suggest(name).and_then(|s| self.registry.id(s))) {
+                            (Some(meta_rule), Some(suggested)) => {
+                                let suggestion = self.registry.get(suggested).meta().name.clone();
+                                kept.push(self.suppression_finding(
+                                    meta_rule,
+                                    suggested,
+                                    path,
+                                    directive,
+                                    format!("`{name}` is not a redflag rule, so this suppression does nothing"),
+                                    Some(format!("did you mean `{suggestion}`?")),
+                                ));
+                            }
+                            _ => warnings.push(format!(
+                                "{path}:{}: suppression names unknown rule `{name}`",
+                                directive.line
+                            )),
+                        },
+                        Some(id) if !self.is_enabled(id) => {}
+                        Some(id) => {
+                            if let Some(meta_rule) = unused_rule {
+                                if !used.contains(&(path.clone(), index, name.clone())) {
+                                    kept.push(self.suppression_finding(
+                                        meta_rule,
+                                        id,
+                                        path,
+                                        directive,
+                                        format!("`{name}` reports nothing here, so this suppression does nothing"),
+                                        Some("remove the suppression".to_string()),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        kept
+    }
+
+    fn suppression_finding(
+        &self,
+        meta_rule: RuleId,
+        suppressed: RuleId,
+        path: &str,
+        directive: &Directive,
+        message: String,
+        help: Option<String>,
+    ) -> Finding {
+        let meta = self.registry.get(meta_rule).meta();
+        let (task, task_text) = self.task_of(suppressed);
+        Finding {
+            rule: meta.name.clone(),
+            task,
+            task_text,
+            red_flag: None,
+            severity: self.severity_of(meta_rule, None),
+            confidence: meta.confidence,
+            message,
+            path: Some(path.to_string()),
+            start: Some(directive.start),
+            end: Some(directive.end),
+            fingerprint: String::new(),
+            url: meta.url.clone(),
+            help,
+            fix: None,
+            byte_range: Some(directive.range.clone()),
+            sensitive: false,
+            fingerprint_basis: format!("{}:{}", directive.rules.join(","), directive.reason.as_deref().unwrap_or("")),
+        }
+    }
+}

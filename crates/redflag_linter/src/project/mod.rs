@@ -1,0 +1,88 @@
+//! The project model: every file's facts, merged after the parallel stage.
+//!
+//! Built once, on one thread, from the facts in path order, so it is the
+//! same whatever the thread count. Project rules read it; they never see a
+//! syntax tree.
+
+pub mod schema;
+
+use redflag_syntax::sql::SqlDialect;
+
+use crate::facts::sql::{MigrationRole, SqlFacts};
+use crate::facts::FileFacts;
+use schema::{natural_cmp, Schema};
+
+/// Where the project's SQL dialect came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialectOrigin {
+    /// `sql-dialect` in the configuration.
+    Configured,
+    /// Most migrations use syntax only this dialect has.
+    Guessed,
+    /// Nothing said; PostgreSQL is assumed.
+    Default,
+}
+
+/// Everything project rules can see.
+#[derive(Debug, Clone)]
+pub struct ProjectModel {
+    /// Facts of every file that had any, in path order.
+    pub files: Vec<FileFacts>,
+    pub sql_dialect: SqlDialect,
+    pub sql_dialect_origin: DialectOrigin,
+    /// The schema after replaying every SQL migration in order.
+    pub schema: Schema,
+}
+
+impl ProjectModel {
+    /// Merges per-file facts.
+    #[must_use]
+    pub fn build(mut files: Vec<FileFacts>, configured_dialect: Option<SqlDialect>) -> ProjectModel {
+        files.sort_by(|a, b| natural_cmp(&a.path, &b.path));
+        let sql: Vec<&SqlFacts> = files.iter().filter_map(|f| f.sql.as_ref()).collect();
+        let (sql_dialect, sql_dialect_origin) = match configured_dialect {
+            Some(dialect) => (dialect, DialectOrigin::Configured),
+            None => match vote(&sql) {
+                Some(dialect) => (dialect, DialectOrigin::Guessed),
+                None => (SqlDialect::PostgreSql, DialectOrigin::Default),
+            },
+        };
+        let mut schema = Schema::default();
+        for facts in sql.iter().filter(|f| f.role == MigrationRole::Up) {
+            for statement in &facts.statements {
+                schema.apply(statement);
+            }
+        }
+        ProjectModel {
+            files,
+            sql_dialect,
+            sql_dialect_origin,
+            schema,
+        }
+    }
+
+    /// True when any SQL file defined a table.
+    #[must_use]
+    pub fn has_sql_schema(&self) -> bool {
+        self.schema.tables.values().any(|t| t.created)
+    }
+}
+
+/// The dialect most SQL files point at; ties favour PostgreSQL, then SQLite.
+fn vote(sql: &[&SqlFacts]) -> Option<SqlDialect> {
+    let count = |d: SqlDialect| sql.iter().filter(|f| f.guessed_dialect == Some(d)).count();
+    let (pg, my, lite) = (
+        count(SqlDialect::PostgreSql),
+        count(SqlDialect::MySql),
+        count(SqlDialect::Sqlite),
+    );
+    if pg + my + lite == 0 {
+        None
+    } else if pg >= my && pg >= lite {
+        Some(SqlDialect::PostgreSql)
+    } else if lite >= my {
+        Some(SqlDialect::Sqlite)
+    } else {
+        Some(SqlDialect::MySql)
+    }
+}

@@ -1,0 +1,237 @@
+//! Small semantic views over syntax trees, shared by rules.
+//!
+//! Rules need the same few facts again and again: what a call's callee is
+//! (as a dotted path, after imports), whether code runs inside an `async`
+//! function, which environment variables a deployment file sets. They live
+//! here once, written iteratively so that a hostile 50,000-deep tree cannot
+//! exhaust the stack.
+
+pub mod env_vars;
+pub mod imports;
+
+use redflag_syntax::tree_sitter::Node;
+use redflag_syntax::Language;
+
+use crate::source::SourceFile;
+
+/// Longest member chain read as a path; longer chains are not call targets
+/// any rule cares about.
+const MAX_PATH_SEGMENTS: usize = 16;
+
+/// The callee of a call node as written: `requests.get`, `fs.readFileSync`,
+/// `std::thread::sleep`, `open`. `None` when the callee is not a plain name
+/// or member chain (a call result, a subscript, …).
+#[must_use]
+pub fn callee_path(file: &SourceFile, language: Language, call: Node<'_>) -> Option<String> {
+    let function = call.child_by_field_name("function")?;
+    name_path(file, language, function)
+}
+
+/// A name or member chain as a path (`a.b.c`, `a::b::c`).
+#[must_use]
+pub fn name_path(file: &SourceFile, language: Language, node: Node<'_>) -> Option<String> {
+    match language {
+        Language::Rust => rust_path(file, node),
+        Language::Python => member_chain(file, node, "attribute", "object", "attribute"),
+        _ => member_chain(file, node, "member_expression", "object", "property"),
+    }
+}
+
+fn member_chain(
+    file: &SourceFile,
+    node: Node<'_>,
+    member_kind: &str,
+    object_field: &str,
+    property_field: &str,
+) -> Option<String> {
+    let mut segments = Vec::new();
+    let mut current = node;
+    loop {
+        if segments.len() > MAX_PATH_SEGMENTS {
+            return None;
+        }
+        match current.kind() {
+            "identifier" | "this" | "super" => {
+                segments.push(file.text_of(current));
+                break;
+            }
+            kind if kind == member_kind => {
+                let property = current.child_by_field_name(property_field)?;
+                segments.push(file.text_of(property));
+                current = current.child_by_field_name(object_field)?;
+            }
+            _ => return None,
+        }
+    }
+    segments.reverse();
+    Some(segments.join("."))
+}
+
+fn rust_path(file: &SourceFile, node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        "identifier" | "scoped_identifier" => Some(
+            file.text_of(node)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .trim_start_matches("::")
+                .to_string(),
+        ),
+        "generic_function" => rust_path(file, node.child_by_field_name("function")?),
+        _ => None,
+    }
+}
+
+/// The innermost function-like ancestor that decides whether code at this
+/// point runs on an async event loop, with its name when it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionContext<'a> {
+    /// Inside an `async` function, method, arrow function or block.
+    Async(Node<'a>),
+    /// Inside a synchronous function, or handed to a thread pool.
+    Sync,
+}
+
+/// True when one of `node`'s direct children is the keyword `async`.
+#[must_use]
+pub fn has_async_keyword(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).take(6).any(|child| child.kind() == "async");
+    found
+}
+
+/// A function's `async` modifier in Rust sits inside `function_modifiers`.
+fn rust_fn_is_async(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    let found = node
+        .children(&mut cursor)
+        .filter(|c| c.kind() == "function_modifiers")
+        .any(has_async_keyword);
+    found
+}
+
+/// Callees that run their function argument on another thread or process:
+/// code inside such a callback does not block the event loop.
+const OFFLOADING_CALLEES: &[&str] = &[
+    // Python
+    "run_in_executor",
+    "to_thread",
+    "submit",
+    "Thread",
+    "Process",
+    "apply_async",
+    "run_sync",
+    "sync_to_async",
+    // Rust
+    "spawn_blocking",
+    "block_in_place",
+    "spawn",
+    // JS
+    "Worker",
+];
+
+fn is_offloaded(file: &SourceFile, language: Language, callback: Node<'_>, ancestors: &[Node<'_>]) -> bool {
+    // The callback is an argument: its parent is the argument list, whose
+    // parent is the call.
+    let Some(position) = ancestors.iter().rposition(|a| a.id() == callback.id()) else {
+        return false;
+    };
+    let call = ancestors[..position]
+        .iter()
+        .rev()
+        .take(3)
+        .find(|a| matches!(a.kind(), "call" | "call_expression" | "new_expression"));
+    let Some(call) = call else {
+        return false;
+    };
+    let callee = call
+        .child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("constructor"))
+        .and_then(|f| name_path(file, language, f));
+    callee.is_some_and(|path| {
+        let last = path.rsplit(['.', ':']).next().unwrap_or("");
+        OFFLOADING_CALLEES.contains(&last) && !(last == "spawn" && path.contains("tokio"))
+    })
+}
+
+/// Decides whether the code at `ancestors.last()`'s child runs inside an
+/// async function, walking outwards through the ancestor stack. Inline
+/// callbacks (closures, arrow functions, lambdas) are transparent unless they
+/// are handed to a thread pool; a nested synchronous function ends the walk.
+#[must_use]
+pub fn execution_context<'a>(file: &SourceFile, language: Language, ancestors: &[Node<'a>]) -> ExecutionContext<'a> {
+    for (index, &node) in ancestors.iter().enumerate().rev() {
+        let within = &ancestors[..=index];
+        match (language, node.kind()) {
+            (Language::Python, "function_definition") => {
+                return if has_async_keyword(node) {
+                    ExecutionContext::Async(node)
+                } else {
+                    ExecutionContext::Sync
+                };
+            }
+            (Language::Python, "lambda") | (Language::Rust, "closure_expression") => {
+                if language == Language::Rust && has_async_keyword(node) {
+                    return ExecutionContext::Async(node);
+                }
+                if is_offloaded(file, language, node, within) {
+                    return ExecutionContext::Sync;
+                }
+            }
+            (Language::Python, "class_definition") => return ExecutionContext::Sync,
+            (Language::Rust, "async_block") => return ExecutionContext::Async(node),
+            (Language::Rust, "function_item") => {
+                return if rust_fn_is_async(node) {
+                    ExecutionContext::Async(node)
+                } else {
+                    ExecutionContext::Sync
+                };
+            }
+            (Language::Rust, "impl_item" | "trait_item" | "mod_item") => return ExecutionContext::Sync,
+            (_, "arrow_function") => {
+                if has_async_keyword(node) {
+                    return ExecutionContext::Async(node);
+                }
+                if is_offloaded(file, language, node, within) {
+                    return ExecutionContext::Sync;
+                }
+            }
+            (
+                _,
+                "function_declaration"
+                | "function_expression"
+                | "function"
+                | "generator_function_declaration"
+                | "generator_function"
+                | "method_definition",
+            ) => {
+                return if has_async_keyword(node) {
+                    ExecutionContext::Async(node)
+                } else {
+                    ExecutionContext::Sync
+                };
+            }
+            _ => {}
+        }
+    }
+    ExecutionContext::Sync
+}
+
+/// A readable name for an async context: `async def fetch`, `async fn load`,
+/// `async arrow function`.
+#[must_use]
+pub fn describe_context(file: &SourceFile, language: Language, node: Node<'_>) -> String {
+    let name = node
+        .child_by_field_name("name")
+        .map(|n| file.text_of(n).to_string());
+    match (language, node.kind(), name) {
+        (Language::Python, _, Some(name)) => format!("`async def {name}`"),
+        (Language::Rust, "function_item", Some(name)) => format!("`async fn {name}`"),
+        (Language::Rust, "async_block", _) => "an `async` block".to_string(),
+        (Language::Rust, _, _) => "an `async` closure".to_string(),
+        (_, "method_definition", Some(name)) => format!("async method `{name}`"),
+        (_, _, Some(name)) => format!("`async function {name}`"),
+        (_, "arrow_function", None) => "an async arrow function".to_string(),
+        _ => "an async function".to_string(),
+    }
+}
