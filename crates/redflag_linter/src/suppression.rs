@@ -64,7 +64,7 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
     if memchr::memmem::find(file.text.as_bytes(), b"redflag:").is_none() {
         return Vec::new();
     }
-    let markers = file.kind.comment_markers();
+    let markers = comment_markers(file);
     let line_count = file.line_index.line_count();
     let mut found = Vec::new();
     for line in 0..line_count {
@@ -73,9 +73,18 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
             continue;
         };
         let before = text[..at].trim_end();
-        let Some(marker) = markers.iter().find(|m| before.ends_with(**m)) else {
+        // A one-character marker (`#`) opens a comment only at the start of
+        // the line or after whitespace, as in YAML and shell.
+        let Some(marker) = markers.iter().find(|m| {
+            before
+                .strip_suffix(**m)
+                .is_some_and(|code| m.len() > 1 || code.is_empty() || code.ends_with(char::is_whitespace))
+        }) else {
             continue;
         };
+        if !in_comment(file, file.line_index.line_start(line) + at) {
+            continue;
+        }
         let Some(captures) = directive_pattern().captures(&text[at..]) else {
             continue;
         };
@@ -125,14 +134,52 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
     found
 }
 
+/// The comment openers a suppression may follow in this file. Markdown and
+/// other prose only take HTML comments, so documentation that shows the
+/// syntax is not read as a directive.
+fn comment_markers(file: &SourceFile) -> &'static [&'static str] {
+    const PROSE: [&str; 5] = [".md", ".markdown", ".rst", ".txt", ".adoc"];
+    if file.kind == redflag_syntax::FileKind::Text && PROSE.iter().any(|ext| file.path.ends_with(ext)) {
+        return &["<!--"];
+    }
+    file.kind.comment_markers()
+}
+
+/// In code files the syntax tree decides: the directive must sit in a
+/// comment node, not in a string that happens to contain `// redflag:`.
+fn in_comment(file: &SourceFile, offset: usize) -> bool {
+    let Some(tree) = file.tree() else {
+        return true;
+    };
+    tree.root_node()
+        .descendant_for_byte_range(offset, offset)
+        .is_some_and(|node| node.kind().contains("comment"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use redflag_syntax::FileKind;
 
     fn directives(kind: FileKind, text: &str) -> Vec<Directive> {
-        let file = SourceFile::new("x".into(), kind, text.into(), None, false);
+        let path = crate::rule::default_example_path(kind);
+        let file = SourceFile::new(path.into(), kind, text.into(), None, true);
         parse_directives(&file)
+    }
+
+    #[test]
+    fn directive_text_inside_strings_and_prose_is_not_a_directive() {
+        assert!(directives(FileKind::Rust, "let s = \"// redflag: ignore[r] why\";\n").is_empty());
+        assert!(directives(FileKind::Python, "s = \"\"\"\n# redflag: ignore[r] why\n\"\"\"\n").is_empty());
+        assert!(directives(FileKind::Yaml, "docs: |\n  `# redflag: ignore[r] why`\n").is_empty());
+        let readme = SourceFile::new(
+            "README.md".into(),
+            FileKind::Text,
+            "# redflag: ignore[r] why\n<!-- redflag: ignore[r] why -->\n".into(),
+            None,
+            false,
+        );
+        assert_eq!(parse_directives(&readme).len(), 1);
     }
 
     #[test]
