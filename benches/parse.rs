@@ -12,10 +12,22 @@ use redflag_syntax::{FileKind, Language};
 fn sample(language: Language) -> (FileKind, String) {
     let (kind, text) = match language {
         Language::Python => (FileKind::Python, include_str!("../testdata/bench/app.py")),
-        Language::TypeScript => (FileKind::TypeScript, include_str!("../testdata/bench/server.ts")),
-        Language::Tsx => (FileKind::Tsx, include_str!("../testdata/bench/component.tsx")),
-        Language::JavaScript => (FileKind::JavaScript, include_str!("../testdata/bench/routes.js")),
-        Language::Rust => (FileKind::Rust, include_str!("../testdata/bench/handlers.rs")),
+        Language::TypeScript => (
+            FileKind::TypeScript,
+            include_str!("../testdata/bench/server.ts"),
+        ),
+        Language::Tsx => (
+            FileKind::Tsx,
+            include_str!("../testdata/bench/component.tsx"),
+        ),
+        Language::JavaScript => (
+            FileKind::JavaScript,
+            include_str!("../testdata/bench/routes.js"),
+        ),
+        Language::Rust => (
+            FileKind::Rust,
+            include_str!("../testdata/bench/handlers.rs"),
+        ),
     };
     (kind, text.repeat(8))
 }
@@ -25,24 +37,28 @@ fn parse_and_traverse(c: &mut Criterion) {
     for language in Language::ALL {
         let (_, text) = sample(language);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(language.name()), &text, |b, text| {
-            b.iter(|| {
-                let tree = redflag_syntax::parse::parse(language, text).expect("tree");
-                let mut cursor = tree.walk();
-                let mut nodes = 0usize;
-                loop {
-                    nodes += 1;
-                    if cursor.goto_first_child() {
-                        continue;
-                    }
-                    while !cursor.goto_next_sibling() {
-                        if !cursor.goto_parent() {
-                            return nodes;
+        group.bench_with_input(
+            BenchmarkId::from_parameter(language.name()),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let tree = redflag_syntax::parse::parse(language, text).expect("tree");
+                    let mut cursor = tree.walk();
+                    let mut nodes = 0usize;
+                    loop {
+                        nodes += 1;
+                        if cursor.goto_first_child() {
+                            continue;
+                        }
+                        while !cursor.goto_next_sibling() {
+                            if !cursor.goto_parent() {
+                                return nodes;
+                            }
                         }
                     }
-                }
-            });
-        });
+                });
+            },
+        );
     }
     group.finish();
 }
@@ -55,15 +71,19 @@ fn per_file_stage(c: &mut Criterion) {
     for language in Language::ALL {
         let (kind, text) = sample(language);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(language.name()), &text, |b, text| {
-            b.iter(|| {
-                engine.scan_sources(vec![SourceInput {
-                    path: format!("src/sample.{}", language.name()),
-                    kind,
-                    text: text.clone(),
-                }])
-            });
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(language.name()),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    engine.scan_sources(vec![SourceInput {
+                        path: format!("src/sample.{}", language.name()),
+                        kind,
+                        text: text.clone(),
+                    }])
+                });
+            },
+        );
     }
     group.finish();
 }

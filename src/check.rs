@@ -9,13 +9,20 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
 use redflag_diagnostics::{
-    render_concise, render_full, render_github, render_json, render_sarif, render_statistics, Report, Severity,
-    SourceProvider, Summary,
+    render_concise, render_full, render_github, render_json, render_sarif, render_statistics,
+    Report, Severity, SourceProvider, Summary,
 };
-use redflag_linter::{parse_selector, resolve_selection, Engine, PerFileIgnores, Registry, Selector, Settings};
+use redflag_linter::{
+    parse_selector, resolve_selection, Engine, PerFileIgnores, Registry, Selector, Settings,
+};
 use redflag_syntax::sql::SqlDialect;
-use redflag_workspace::config::{parse_byte_size, SeverityName, SqlDialectName, DEFAULT_MAX_FILE_SIZE};
-use redflag_workspace::{discover_config, load_config_file, read_source, walk, Excludes, LoadedConfig, ReadLimits, WalkOptions};
+use redflag_workspace::config::{
+    parse_byte_size, SeverityName, SqlDialectName, DEFAULT_MAX_FILE_SIZE,
+};
+use redflag_workspace::{
+    discover_config, load_config_file, read_source, walk, Excludes, LoadedConfig, ReadLimits,
+    WalkOptions,
+};
 
 use crate::cli::{CheckArgs, ColorChoice, Dialect, FailOn, OutputFormat};
 
@@ -53,7 +60,11 @@ impl SourceProvider for DiskSources {
         let mut cache = self.cache.lock().ok()?;
         cache
             .entry(path.to_string())
-            .or_insert_with(|| read_source(&self.cwd.join(path), self.limits).ok().map(Arc::from))
+            .or_insert_with(|| {
+                read_source(&self.cwd.join(path), self.limits)
+                    .ok()
+                    .map(Arc::from)
+            })
             .clone()
     }
 }
@@ -81,7 +92,11 @@ struct Resolved {
 }
 
 fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
-    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let first = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let config = match &args.config {
         Some(path) => {
             let path = cwd.join(path);
@@ -94,10 +109,13 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
     };
     let default_config = redflag_workspace::Config::default();
     let settings_from = config.as_ref().map_or(&default_config, |c| &c.config);
-    let root = config.as_ref().map_or_else(|| cwd.to_path_buf(), |c| c.root.clone());
-    let origin = config
+    let root = config
         .as_ref()
-        .map_or_else(|| "configuration".to_string(), |c| c.path.display().to_string());
+        .map_or_else(|| cwd.to_path_buf(), |c| c.root.clone());
+    let origin = config.as_ref().map_or_else(
+        || "configuration".to_string(),
+        |c| c.path.display().to_string(),
+    );
 
     let mut registry = Registry::builtin()?;
     for dir in &settings_from.rules {
@@ -111,19 +129,38 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
 
     let select = match (&args.select, &settings_from.select) {
         (Some(cli), _) => Some(parse_selectors(cli, &registry, "--select")?),
-        (None, Some(configured)) => Some(parse_selectors(configured, &registry, &format!("{origin}: key `select`"))?),
+        (None, Some(configured)) => Some(parse_selectors(
+            configured,
+            &registry,
+            &format!("{origin}: key `select`"),
+        )?),
         (None, None) => None,
     };
-    let mut extend = parse_selectors(&settings_from.extend_select, &registry, &format!("{origin}: key `extend-select`"))?;
-    extend.extend(parse_selectors(&args.extend_select, &registry, "--extend-select")?);
-    let mut ignore = parse_selectors(&settings_from.ignore, &registry, &format!("{origin}: key `ignore`"))?;
+    let mut extend = parse_selectors(
+        &settings_from.extend_select,
+        &registry,
+        &format!("{origin}: key `extend-select`"),
+    )?;
+    extend.extend(parse_selectors(
+        &args.extend_select,
+        &registry,
+        "--extend-select",
+    )?);
+    let mut ignore = parse_selectors(
+        &settings_from.ignore,
+        &registry,
+        &format!("{origin}: key `ignore`"),
+    )?;
     ignore.extend(parse_selectors(&args.ignore, &registry, "--ignore")?);
     let enabled = resolve_selection(&registry, select.as_deref(), &extend, &ignore);
 
     let mut severity_overrides = HashMap::new();
     for (name, level) in &settings_from.severity {
         let id = registry.id(name).ok_or_else(|| {
-            let hint = registry.suggest(name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let hint = registry
+                .suggest(name)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
             anyhow!("{origin}: key `severity`: unknown rule `{name}`{hint}")
         })?;
         severity_overrides.insert(id, severity(*level));
@@ -133,17 +170,23 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let per_file_ignores =
-        PerFileIgnores::new(&root, cwd, &per_file, &registry).map_err(|e| anyhow!("{origin}: {e}"))?;
+    let per_file_ignores = PerFileIgnores::new(&root, cwd, &per_file, &registry)
+        .map_err(|e| anyhow!("{origin}: {e}"))?;
 
     let max_file_size = match &args.max_file_size {
         Some(text) => parse_byte_size(text).map_err(|e| anyhow!("--max-file-size: {e}"))?,
-        None => settings_from.max_file_size.map_or(DEFAULT_MAX_FILE_SIZE, |s| s.0),
+        None => settings_from
+            .max_file_size
+            .map_or(DEFAULT_MAX_FILE_SIZE, |s| s.0),
     };
     let sql_dialect = match (args.sql_dialect, settings_from.sql_dialect) {
-        (Some(Dialect::Postgresql), _) | (None, Some(SqlDialectName::Postgresql)) => Some(SqlDialect::PostgreSql),
+        (Some(Dialect::Postgresql), _) | (None, Some(SqlDialectName::Postgresql)) => {
+            Some(SqlDialect::PostgreSql)
+        }
         (Some(Dialect::Mysql), _) | (None, Some(SqlDialectName::Mysql)) => Some(SqlDialect::MySql),
-        (Some(Dialect::Sqlite), _) | (None, Some(SqlDialectName::Sqlite)) => Some(SqlDialect::Sqlite),
+        (Some(Dialect::Sqlite), _) | (None, Some(SqlDialectName::Sqlite)) => {
+            Some(SqlDialect::Sqlite)
+        }
         (None, None) => None,
     };
     let fail_on = match (args.fail_on, settings_from.fail_on) {
@@ -182,6 +225,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let started = Instant::now();
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let resolved = resolve(args, &cwd)?;
+    let setup_time = started.elapsed();
     if args.verbose {
         match &resolved.config {
             Some(config) => eprintln!("redflag: configuration {}", config.path.display()),
@@ -200,10 +244,15 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         force_exclude: args.force_exclude,
         follow_symlinks: resolved.follow_symlinks,
     })?;
-    let walk_time = started.elapsed();
+    let walk_time = started.elapsed() - setup_time;
 
-    let enabled_ids: Vec<usize> = (0..resolved.enabled.len()).filter(|&i| resolved.enabled[i]).collect();
-    let descriptors: Vec<_> = enabled_ids.iter().map(|&id| resolved.registry.descriptor(id)).collect();
+    let enabled_ids: Vec<usize> = (0..resolved.enabled.len())
+        .filter(|&i| resolved.enabled[i])
+        .collect();
+    let descriptors: Vec<_> = enabled_ids
+        .iter()
+        .map(|&id| resolved.registry.descriptor(id))
+        .collect();
     let read_limits = resolved.settings.read_limits;
     let engine = Engine::new(resolved.registry, resolved.enabled, resolved.settings);
 
@@ -213,7 +262,9 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             bar.inc(1);
         }
     };
+    let scan_started = Instant::now();
     let result = engine.scan(&walked.files, &tick);
+    let scan_time = scan_started.elapsed();
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
@@ -259,7 +310,8 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     };
     let mut output: Box<dyn Write> = match &args.output_file {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -285,23 +337,43 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     if args.verbose {
         let total = started.elapsed();
         eprintln!(
-            "redflag: {} files scanned, {} skipped, {} findings in {:.2?} (walk {:.2?})",
+            "redflag: {} files scanned, {} skipped, {} findings in {:.2?} (rules and config {:.2?}, walk {:.2?}, scan {:.2?})",
             summary.files_scanned,
             summary.files_skipped,
             result.findings.len(),
             total,
-            walk_time
+            setup_time,
+            walk_time,
+            scan_time
         );
-    } else if !skipped.is_empty() && matches!(args.output_format, OutputFormat::Full) && std::io::stderr().is_terminal() {
-        let reasons: Vec<String> = summary.skipped.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        eprintln!("redflag: skipped {} ({}); --verbose lists them", summary.files_skipped, reasons.join(", "));
+    } else if !skipped.is_empty()
+        && matches!(args.output_format, OutputFormat::Full)
+        && std::io::stderr().is_terminal()
+    {
+        let reasons: Vec<String> = summary
+            .skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        eprintln!(
+            "redflag: skipped {} ({}); --verbose lists them",
+            summary.files_skipped,
+            reasons.join(", ")
+        );
     }
 
     if !result.errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    let failing = result.findings.iter().any(|f| f.severity >= resolved.fail_on);
-    Ok(if failing && !args.exit_zero { EXIT_FINDINGS } else { EXIT_OK })
+    let failing = result
+        .findings
+        .iter()
+        .any(|f| f.severity >= resolved.fail_on);
+    Ok(if failing && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn progress_bar(files: usize) -> Option<indicatif::ProgressBar> {
@@ -310,7 +382,9 @@ fn progress_bar(files: usize) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(files as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} scanning {pos}/{len} files {wide_bar} {eta}") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} scanning {pos}/{len} files {wide_bar} {eta}",
+    ) {
         bar.set_style(style);
     }
     Some(bar)

@@ -14,7 +14,10 @@ use crate::cli::RuleArgs;
 fn task_line(task: &TaskRef) -> String {
     match task {
         TaskRef::Fixed(id) => {
-            let text = Catalog::builtin().item(id).map(|i| i.text.as_str()).unwrap_or("");
+            let text = Catalog::builtin()
+                .item(id)
+                .map(|i| i.text.as_str())
+                .unwrap_or("");
             format!("{id} {text}")
         }
         TaskRef::OfSuppressedRule => "the task of the rule the suppression names".to_string(),
@@ -29,7 +32,12 @@ pub fn rule(args: &RuleArgs) -> Result<u8> {
     let registry = Registry::builtin()?;
     let mut out = std::io::stdout().lock();
     if args.all {
-        let width = registry.rules().iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
+        let width = registry
+            .rules()
+            .iter()
+            .map(|r| r.meta().name.len())
+            .max()
+            .unwrap_or(0);
         for rule in registry.rules() {
             let meta = rule.meta();
             let task = meta.task_id().unwrap_or("-");
@@ -46,7 +54,10 @@ pub fn rule(args: &RuleArgs) -> Result<u8> {
     }
     let name = args.name.as_deref().unwrap_or_default();
     let id = registry.id(name).ok_or_else(|| {
-        let hint = registry.suggest(name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+        let hint = registry
+            .suggest(name)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
         anyhow!("unknown rule `{name}`{hint} (`redflag rule --all` lists them)")
     })?;
     let meta = registry.get(id).meta();
@@ -60,10 +71,17 @@ pub fn rule(args: &RuleArgs) -> Result<u8> {
     writeln!(out, "{}\n", meta.summary)?;
     writeln!(out, "- task: {}", task_line(&meta.task))?;
     if let Some(flag) = &meta.red_flag {
-        let text = Catalog::builtin().item(flag).map(|i| i.text.as_str()).unwrap_or("");
+        let text = Catalog::builtin()
+            .item(flag)
+            .map(|i| i.text.as_str())
+            .unwrap_or("");
         writeln!(out, "- red flag: {flag} {text}")?;
     }
-    writeln!(out, "- severity: {} (confidence {})", meta.severity, meta.confidence)?;
+    writeln!(
+        out,
+        "- severity: {} (confidence {})",
+        meta.severity, meta.confidence
+    )?;
     writeln!(out, "- languages: {}", kinds.join(", "))?;
     writeln!(out, "- defined in: {origin}")?;
     if !meta.url.is_empty() {
@@ -82,7 +100,11 @@ pub fn tasks() -> Result<u8> {
     let mut out = std::io::stdout().lock();
     for section in &catalog.sections {
         writeln!(out, "{} — {}", section.prefix, section.title)?;
-        for group in catalog.groups.iter().filter(|g| g.id.starts_with(&section.prefix)) {
+        for group in catalog
+            .groups
+            .iter()
+            .filter(|g| g.id.starts_with(&section.prefix))
+        {
             if group.id != section.prefix {
                 writeln!(out, "\n  {} {}", group.id, group.title)?;
             }

@@ -19,7 +19,8 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let rust_rules = manifest.join("src/rules");
     let yaml_rules = manifest.join("../../rules");
@@ -32,13 +33,20 @@ fn main() {
         if !area.is_dir() {
             continue;
         }
-        let area_name = area.file_name().and_then(|n| n.to_str()).expect("utf-8 area name").to_string();
+        let area_name = area
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 area name")
+            .to_string();
         writeln!(modules, "pub mod {area_name} {{").unwrap();
         for file in sorted_entries(&area) {
             if file.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
-            let stem = file.file_stem().and_then(|n| n.to_str()).expect("utf-8 rule file name");
+            let stem = file
+                .file_stem()
+                .and_then(|n| n.to_str())
+                .expect("utf-8 rule file name");
             writeln!(modules, "    #[path = {:?}]", file.display().to_string()).unwrap();
             writeln!(modules, "    pub mod {stem};").unwrap();
             constructors.push(format!("{area_name}::{stem}::rule()"));
@@ -59,12 +67,19 @@ fn main() {
         if !area.is_dir() {
             continue;
         }
-        let area_name = area.file_name().and_then(|n| n.to_str()).expect("utf-8 area name").to_string();
+        let area_name = area
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 area name")
+            .to_string();
         for file in sorted_entries(&area) {
             if file.extension().is_none_or(|e| e != "yaml" && e != "yml") {
                 continue;
             }
-            let name = file.file_name().and_then(|n| n.to_str()).expect("utf-8 rule file name");
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("utf-8 rule file name");
             writeln!(
                 embedded,
                 "    ({:?}, include_str!({:?})),",

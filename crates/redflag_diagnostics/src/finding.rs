@@ -186,10 +186,12 @@ pub fn hash_hex(text: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Sorts findings into report order and fills in their fingerprints.
@@ -274,8 +276,14 @@ mod tests {
 
     #[test]
     fn fingerprints_survive_line_moves_and_tell_repeats_apart() {
-        let mut before = vec![finding("a.py", 3, "r", "x = 1"), finding("a.py", 9, "r", "x = 1")];
-        let mut after = vec![finding("a.py", 30, "r", "x = 1"), finding("a.py", 90, "r", "x = 1")];
+        let mut before = vec![
+            finding("a.py", 3, "r", "x = 1"),
+            finding("a.py", 9, "r", "x = 1"),
+        ];
+        let mut after = vec![
+            finding("a.py", 30, "r", "x = 1"),
+            finding("a.py", 90, "r", "x = 1"),
+        ];
         finalize(&mut before);
         finalize(&mut after);
         assert_eq!(before[0].fingerprint, after[0].fingerprint);
@@ -295,9 +303,23 @@ mod tests {
         finalize(&mut findings);
         let order: Vec<(&str, u32, &str)> = findings
             .iter()
-            .map(|f| (f.path.as_deref().unwrap(), f.start.unwrap().line, f.rule.as_str()))
+            .map(|f| {
+                (
+                    f.path.as_deref().unwrap(),
+                    f.start.unwrap().line,
+                    f.rule.as_str(),
+                )
+            })
             .collect();
-        assert_eq!(order, [("a.py", 1, "z"), ("a.py", 2, "a"), ("a.py", 2, "b"), ("b.py", 1, "a")]);
+        assert_eq!(
+            order,
+            [
+                ("a.py", 1, "z"),
+                ("a.py", 2, "a"),
+                ("a.py", 2, "b"),
+                ("b.py", 1, "a")
+            ]
+        );
     }
 
     #[test]

@@ -111,7 +111,9 @@ pub fn render_full(
         let docs_line = format!("docs: {}", finding.url);
 
         let frame = frame_for(finding, sources);
-        let title = level.primary_title(finding.message.as_str()).id(finding.rule.as_str());
+        let title = level
+            .primary_title(finding.message.as_str())
+            .id(finding.rule.as_str());
         let mut group = match (&frame, &finding.path, finding.start) {
             (Some(frame), Some(path), _) => title.element(
                 Snippet::source(frame.text.as_str())
@@ -124,7 +126,9 @@ pub fn render_full(
                     .line(start.line as usize)
                     .char_column(start.column.saturating_sub(1) as usize),
             ),
-            (None, Some(path), None) => title.element(annotate_snippets::Origin::path(path.as_str())),
+            (None, Some(path), None) => {
+                title.element(annotate_snippets::Origin::path(path.as_str()))
+            }
             _ => title.element(Level::NOTE.message("applies to the project as a whole")),
         };
         group = group.element(Level::NOTE.no_name().message(task_line.as_str()));
@@ -152,7 +156,10 @@ fn frame_for(finding: &Finding, sources: &dyn SourceProvider) -> Option<Frame> {
     let path = finding.path.as_deref()?;
     let range = finding.byte_range.clone()?;
     let source = sources.source(path)?;
-    if range.end > source.len() || !source.is_char_boundary(range.start) || !source.is_char_boundary(range.end) {
+    if range.end > source.len()
+        || !source.is_char_boundary(range.start)
+        || !source.is_char_boundary(range.end)
+    {
         return None;
     }
     let start = source[..range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -434,7 +441,9 @@ fn uri_path(path: &str) -> String {
 // ---------------------------------------------------------------- github
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {
@@ -470,7 +479,10 @@ pub fn render_github(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()>
             out,
             "::{command} {}::{}",
             properties.join(","),
-            escape_data(&format!("{} ({} {})", finding.message, finding.task, finding.task_text))
+            escape_data(&format!(
+                "{} ({} {})",
+                finding.message, finding.task, finding.task_text
+            ))
         )?;
     }
     Ok(())
@@ -487,7 +499,11 @@ pub fn render_statistics(report: &Report<'_>, out: &mut dyn Write) -> io::Result
     let mut by_task: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for finding in report.findings {
         *by_rule
-            .entry((finding.rule.as_str(), finding.severity, finding.task.as_str()))
+            .entry((
+                finding.rule.as_str(),
+                finding.severity,
+                finding.task.as_str(),
+            ))
             .or_default() += 1;
         *by_task
             .entry((finding.task.as_str(), finding.task_text.as_str()))
@@ -497,10 +513,18 @@ pub fn render_statistics(report: &Report<'_>, out: &mut dyn Write) -> io::Result
     rules.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut tasks: Vec<_> = by_task.into_iter().collect();
     tasks.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let width = rules.iter().map(|((r, _, _), _)| r.len()).max().unwrap_or(0);
+    let width = rules
+        .iter()
+        .map(|((r, _, _), _)| r.len())
+        .max()
+        .unwrap_or(0);
     writeln!(out, "Findings per rule:")?;
     for ((rule, severity, task), count) in &rules {
-        writeln!(out, "{count:>6}  {:<7}  {rule:<width$}  {task}", severity.as_str())?;
+        writeln!(
+            out,
+            "{count:>6}  {:<7}  {rule:<width$}  {task}",
+            severity.as_str()
+        )?;
     }
     writeln!(out, "\nFindings per task:")?;
     for ((task, text), count) in &tasks {

@@ -82,7 +82,13 @@ mod tests {
     #[test]
     fn catalog_holds_every_checklist_id() {
         let catalog = Catalog::builtin();
-        let count = |prefix: &str| catalog.items.iter().filter(|i| i.id.starts_with(prefix)).count();
+        let count = |prefix: &str| {
+            catalog
+                .items
+                .iter()
+                .filter(|i| i.id.starts_with(prefix))
+                .count()
+        };
         assert_eq!(count("TASK-"), 20);
         assert_eq!(count("SCOPE-"), 24);
         assert_eq!(count("RF-"), 8);
@@ -90,13 +96,19 @@ mod tests {
             catalog.item("TASK-3.3").map(|i| i.text.as_str()),
             Some("Secrets stored in vault or environment variables, never in code")
         );
-        assert_eq!(catalog.item("RF-5").map(|i| i.text.as_str()), Some("Database queries without indexes"));
+        assert_eq!(
+            catalog.item("RF-5").map(|i| i.text.as_str()),
+            Some("Database queries without indexes")
+        );
     }
 
     #[test]
     fn items_find_their_groups() {
         let catalog = Catalog::builtin();
-        assert_eq!(catalog.group_of("TASK-3.3").map(|g| g.title.as_str()), Some("Security Quality"));
+        assert_eq!(
+            catalog.group_of("TASK-3.3").map(|g| g.title.as_str()),
+            Some("Security Quality")
+        );
         assert_eq!(
             catalog.group_of("SCOPE-3.2").map(|g| g.title.as_str()),
             Some("System Architecture Patterns")

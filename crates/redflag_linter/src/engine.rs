@@ -22,7 +22,9 @@ use crate::facts::{self, FileFacts};
 use crate::panic_guard;
 use crate::project::ProjectModel;
 use crate::registry::Registry;
-use crate::rule::{Diagnostic, FileContext, NodeContext, ProjectContext, ProjectDiagnostic, RuleId};
+use crate::rule::{
+    Diagnostic, FileContext, NodeContext, ProjectContext, ProjectDiagnostic, RuleId,
+};
 use crate::selection::PerFileIgnores;
 use crate::source::SourceFile;
 use crate::suppression::{parse_directives, Directive};
@@ -199,7 +201,9 @@ impl Engine {
             on_file();
             outcome
         };
-        let pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK_BYTES)
+            .build();
         let outcomes: Vec<FileOutcome> = match pool {
             Ok(pool) => pool.install(|| files.par_iter().map(analyse).collect()),
             Err(_) => files.iter().map(analyse).collect(),
@@ -242,7 +246,13 @@ impl Engine {
             .map(|(id, rule)| self.enabled[id] && rule.applies_to(&path))
             .collect();
         let needs_tree = kind.language().is_some_and(|l| self.has_node_rules(l));
-        let file = SourceFile::new(path.clone(), kind, text, self.settings.sql_dialect, needs_tree);
+        let file = SourceFile::new(
+            path.clone(),
+            kind,
+            text,
+            self.settings.sql_dialect,
+            needs_tree,
+        );
         let mut raw: Vec<(RuleId, Diagnostic)> = Vec::new();
 
         if let (Some(language), Some(tree)) = (kind.language(), file.tree()) {
@@ -250,7 +260,10 @@ impl Engine {
         }
         if let Some(rules) = self.file_rules.get(&kind) {
             for &id in rules.iter().filter(|&&id| active[id]) {
-                let mut ctx = FileContext { rule: id, out: &mut raw };
+                let mut ctx = FileContext {
+                    rule: id,
+                    out: &mut raw,
+                };
                 self.registry.get(id).check_file(&file, &mut ctx);
             }
         }
@@ -262,9 +275,12 @@ impl Engine {
 
         let mut outcome = FileOutcome::empty(path);
         if kind == FileKind::Sql && facts.is_some() {
-            outcome
-                .notes
-                .extend(file.sql().notes.iter().map(|n| format!("line {}: {}", n.line, n.message)));
+            outcome.notes.extend(
+                file.sql()
+                    .notes
+                    .iter()
+                    .map(|n| format!("line {}: {}", n.line, n.message)),
+            );
         }
         if kind == FileKind::Yaml {
             if let Err(error) = file.yaml() {
@@ -335,7 +351,13 @@ impl Engine {
     }
 
     fn task_of(&self, id: RuleId) -> (String, String) {
-        let task = self.registry.get(id).meta().task_id().unwrap_or_default().to_string();
+        let task = self
+            .registry
+            .get(id)
+            .meta()
+            .task_id()
+            .unwrap_or_default()
+            .to_string();
         let text = Catalog::builtin()
             .item(&task)
             .map(|i| i.text.clone())
@@ -422,10 +444,12 @@ impl Engine {
             result.files_scanned += 1;
             findings.extend(outcome.findings);
             all_facts.extend(outcome.facts);
-            result.notes.extend(outcome.notes.into_iter().map(|message| FileNote {
-                path: outcome.path.clone(),
-                message,
-            }));
+            result
+                .notes
+                .extend(outcome.notes.into_iter().map(|message| FileNote {
+                    path: outcome.path.clone(),
+                    message,
+                }));
             if !outcome.directives.is_empty() {
                 directives.insert(outcome.path, outcome.directives);
             }
@@ -436,11 +460,16 @@ impl Engine {
             for &id in &self.project_rules {
                 let mut raw = Vec::new();
                 let run = panic_guard::catch(|| {
-                    let mut ctx = ProjectContext { rule: id, out: &mut raw };
+                    let mut ctx = ProjectContext {
+                        rule: id,
+                        out: &mut raw,
+                    };
                     self.registry.get(id).check_project(&model, &mut ctx);
                 });
                 match run {
-                    Ok(()) => findings.extend(raw.into_iter().map(|(id, d)| self.project_finding(id, d))),
+                    Ok(()) => {
+                        findings.extend(raw.into_iter().map(|(id, d)| self.project_finding(id, d)))
+                    }
                     Err(message) => result.errors.push(ScanError {
                         path: "<project>".to_string(),
                         message: format!(
@@ -476,17 +505,23 @@ impl Engine {
         directives: &HashMap<String, Vec<Directive>>,
         warnings: &mut Vec<String>,
     ) -> Vec<Finding> {
-        let mut used: std::collections::HashSet<(String, usize, String)> = std::collections::HashSet::new();
+        let mut used: std::collections::HashSet<(String, usize, String)> =
+            std::collections::HashSet::new();
         let mut kept: Vec<Finding> = findings
             .into_iter()
             .filter(|finding| {
-                let (Some(path), Some(start), Some(end)) = (&finding.path, finding.start, finding.end) else {
+                let (Some(path), Some(start), Some(end)) =
+                    (&finding.path, finding.start, finding.end)
+                else {
                     return true;
                 };
                 let Some(list) = directives.get(path) else {
                     return true;
                 };
-                match list.iter().position(|d| d.covers(&finding.rule, start.line, end.line)) {
+                match list
+                    .iter()
+                    .position(|d| d.covers(&finding.rule, start.line, end.line))
+                {
                     Some(index) => {
                         used.insert((path.clone(), index, finding.rule.clone()));
                         false
@@ -496,7 +531,10 @@ impl Engine {
             })
             .collect();
 
-        let unused_rule = self.registry.id(UNUSED_SUPPRESSION).filter(|&id| self.is_enabled(id));
+        let unused_rule = self
+            .registry
+            .id(UNUSED_SUPPRESSION)
+            .filter(|&id| self.is_enabled(id));
         let reasonless_rule = self
             .registry
             .id(SUPPRESSION_WITHOUT_REASON)
@@ -505,8 +543,14 @@ impl Engine {
         paths.sort();
         for path in paths {
             for (index, directive) in directives[path].iter().enumerate() {
-                let known: Vec<RuleId> = directive.rules.iter().filter_map(|r| self.registry.id(r)).collect();
-                if let (Some(meta_rule), None, Some(&first)) = (reasonless_rule, &directive.reason, known.first()) {
+                let known: Vec<RuleId> = directive
+                    .rules
+                    .iter()
+                    .filter_map(|r| self.registry.id(r))
+                    .collect();
+                if let (Some(meta_rule), None, Some(&first)) =
+                    (reasonless_rule, &directive.reason, known.first())
+                {
                     kept.push(self.suppression_finding(
                         meta_rule,
                         first,
@@ -520,11 +564,19 @@ impl Engine {
                     ));
                 }
                 if directive.rules.is_empty() {
-                    warnings.push(format!("{path}:{}: suppression names no rule", directive.line));
+                    warnings.push(format!(
+                        "{path}:{}: suppression names no rule",
+                        directive.line
+                    ));
                 }
                 for name in &directive.rules {
                     match self.registry.id(name) {
-                        None => match (unused_rule, self.registry.suggest(name).and_then(|s| self.registry.id(s))) {
+                        None => match (
+                            unused_rule,
+                            self.registry
+                                .suggest(name)
+                                .and_then(|s| self.registry.id(s)),
+                        ) {
                             (Some(meta_rule), Some(suggested)) => {
                                 let suggestion = self.registry.get(suggested).meta().name.clone();
                                 kept.push(self.suppression_finding(
@@ -591,7 +643,11 @@ impl Engine {
             fix: None,
             byte_range: Some(directive.range.clone()),
             sensitive: false,
-            fingerprint_basis: format!("{}:{}", directive.rules.join(","), directive.reason.as_deref().unwrap_or("")),
+            fingerprint_basis: format!(
+                "{}:{}",
+                directive.rules.join(","),
+                directive.reason.as_deref().unwrap_or("")
+            ),
         }
     }
 }

@@ -205,7 +205,9 @@ fn origin_path(origin: &RuleOrigin) -> String {
 fn is_kebab_case(name: &str) -> bool {
     !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.ends_with('-')
         && !name.contains("--")
 }
@@ -223,12 +225,16 @@ pub fn validate(rule: &dyn Rule, builtin: bool) -> Vec<String> {
     match &meta.task {
         TaskRef::Fixed(task) => {
             if task.starts_with("RF-") || catalog.item(task).is_none() {
-                problems.push(format!("task `{task}` is not a TASK-x.y or SCOPE-x.y ID of the catalog"));
+                problems.push(format!(
+                    "task `{task}` is not a TASK-x.y or SCOPE-x.y ID of the catalog"
+                ));
             }
         }
         TaskRef::OfSuppressedRule => {
             if !matches!(meta.origin, RuleOrigin::Builtin) {
-                problems.push("only built-in rules may take the task of the rule they suppress".to_string());
+                problems.push(
+                    "only built-in rules may take the task of the rule they suppress".to_string(),
+                );
             }
         }
     }
@@ -261,9 +267,12 @@ pub fn validate(rule: &dyn Rule, builtin: bool) -> Vec<String> {
     for language in Language::ALL {
         for kind in rule.node_kinds(language) {
             if redflag_syntax::node_kind_ids(language, &kind).is_empty() {
-                problems.push(format!("`{kind}` is not a node kind of the {language} grammar"));
+                problems.push(format!(
+                    "`{kind}` is not a node kind of the {language} grammar"
+                ));
             }
         }
     }
+    problems.extend(rule.self_check());
     problems
 }

@@ -61,7 +61,9 @@ impl Example {
     /// The path the sample is analysed under.
     #[must_use]
     pub fn effective_path(&self) -> String {
-        self.path.clone().unwrap_or_else(|| default_example_path(self.kind).to_string())
+        self.path
+            .clone()
+            .unwrap_or_else(|| default_example_path(self.kind).to_string())
     }
 }
 
@@ -404,6 +406,12 @@ impl ProjectContext<'_> {
 /// A lint rule. Implement the shape(s) the rule needs; the defaults do nothing.
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &RuleMeta;
+
+    /// Problems only found by preparing the rule (a query that does not
+    /// compile); declarative rules compile lazily, so this forces it.
+    fn self_check(&self) -> Vec<String> {
+        Vec::new()
+    }
 
     /// False for files (by display path) this rule never looks at; asked
     /// once per file, before the traversal.

@@ -86,7 +86,10 @@ pub fn resolve_selection(
         .enumerate()
         .map(|(id, rule)| {
             let meta = rule.meta();
-            let selected = select.iter().chain(extend_select).any(|s| matches(s, id, meta));
+            let selected = select
+                .iter()
+                .chain(extend_select)
+                .any(|s| matches(s, id, meta));
             selected && !ignore.iter().any(|s| matches(s, id, meta))
         })
         .collect()
@@ -124,10 +127,14 @@ impl PerFileIgnores {
     ) -> Result<Self, String> {
         let mut entries = Vec::new();
         for (pattern, selectors) in patterns {
-            let glob = Glob::new(pattern).map_err(|e| format!("per-file-ignores: bad glob `{pattern}`: {e}"))?;
+            let glob = Glob::new(pattern)
+                .map_err(|e| format!("per-file-ignores: bad glob `{pattern}`: {e}"))?;
             let parsed = selectors
                 .iter()
-                .map(|s| parse_selector(s, registry).map_err(|e| format!("per-file-ignores `{pattern}`: {e}")))
+                .map(|s| {
+                    parse_selector(s, registry)
+                        .map_err(|e| format!("per-file-ignores `{pattern}`: {e}"))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let disabled = resolve_selection(registry, Some(&parsed), &[], &[]);
             entries.push(PerFileIgnore {
@@ -150,7 +157,9 @@ impl PerFileIgnores {
             return false;
         }
         let absolute = self.cwd.join(display_path);
-        let relative = absolute.strip_prefix(&self.root).unwrap_or(Path::new(display_path));
+        let relative = absolute
+            .strip_prefix(&self.root)
+            .unwrap_or(Path::new(display_path));
         let name = relative.file_name().map(Path::new);
         self.entries.iter().any(|entry| {
             entry.disabled.get(rule).copied().unwrap_or(false)

@@ -40,7 +40,13 @@ impl SourceFile {
     /// Wraps a file's text. Code files are parsed here, with this thread's
     /// parser; `parse_code` is false when no rule needs the tree.
     #[must_use]
-    pub fn new(path: String, kind: FileKind, text: String, sql_dialect: Option<SqlDialect>, parse_code: bool) -> Self {
+    pub fn new(
+        path: String,
+        kind: FileKind,
+        text: String,
+        sql_dialect: Option<SqlDialect>,
+        parse_code: bool,
+    ) -> Self {
         let tree = match kind.language() {
             Some(language) if parse_code => redflag_syntax::parse::parse(language, &text),
             _ => None,

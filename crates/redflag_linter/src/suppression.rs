@@ -53,8 +53,10 @@ impl Directive {
 fn directive_pattern() -> &'static Regex {
     static PATTERN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     PATTERN.get_or_init(|| {
-        Regex::new(r"redflag:\s*(?P<kind>ignore-file|ignore)\s*\[(?P<rules>[^\]]*)\](?P<reason>.*)$")
-            .expect("static pattern compiles")
+        Regex::new(
+            r"redflag:\s*(?P<kind>ignore-file|ignore)\s*\[(?P<rules>[^\]]*)\](?P<reason>.*)$",
+        )
+        .expect("static pattern compiles")
     })
 }
 
@@ -76,9 +78,9 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
         // A one-character marker (`#`) opens a comment only at the start of
         // the line or after whitespace, as in YAML and shell.
         let Some(marker) = markers.iter().find(|m| {
-            before
-                .strip_suffix(**m)
-                .is_some_and(|code| m.len() > 1 || code.is_empty() || code.ends_with(char::is_whitespace))
+            before.strip_suffix(**m).is_some_and(|code| {
+                m.len() > 1 || code.is_empty() || code.ends_with(char::is_whitespace)
+            })
         }) else {
             continue;
         };
@@ -119,7 +121,11 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
     }
     // A directive alone on its line applies to the next line of code,
     // skipping blank lines and other directives stacked below it.
-    let standalone_lines: Vec<u32> = found.iter().filter(|d| !d.trailing).map(|d| d.line).collect();
+    let standalone_lines: Vec<u32> = found
+        .iter()
+        .filter(|d| !d.trailing)
+        .map(|d| d.line)
+        .collect();
     for directive in found.iter_mut().filter(|d| !d.trailing && !d.file_level) {
         let mut target = directive.line + 1;
         while (target as usize) <= line_count {
@@ -139,7 +145,9 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
 /// syntax is not read as a directive.
 fn comment_markers(file: &SourceFile) -> &'static [&'static str] {
     const PROSE: [&str; 5] = [".md", ".markdown", ".rst", ".txt", ".adoc"];
-    if file.kind == redflag_syntax::FileKind::Text && PROSE.iter().any(|ext| file.path.ends_with(ext)) {
+    if file.kind == redflag_syntax::FileKind::Text
+        && PROSE.iter().any(|ext| file.path.ends_with(ext))
+    {
         return &["<!--"];
     }
     file.kind.comment_markers()
@@ -170,7 +178,11 @@ mod tests {
     #[test]
     fn directive_text_inside_strings_and_prose_is_not_a_directive() {
         assert!(directives(FileKind::Rust, "let s = \"// redflag: ignore[r] why\";\n").is_empty());
-        assert!(directives(FileKind::Python, "s = \"\"\"\n# redflag: ignore[r] why\n\"\"\"\n").is_empty());
+        assert!(directives(
+            FileKind::Python,
+            "s = \"\"\"\n# redflag: ignore[r] why\n\"\"\"\n"
+        )
+        .is_empty());
         assert!(directives(FileKind::Yaml, "docs: |\n  `# redflag: ignore[r] why`\n").is_empty());
         let readme = SourceFile::new(
             "README.md".into(),
@@ -202,16 +214,30 @@ mod tests {
 
     #[test]
     fn each_file_kind_uses_its_own_comment_syntax() {
-        assert_eq!(directives(FileKind::Rust, "let x = 1; // redflag: ignore[r] why\n").len(), 1);
-        assert_eq!(directives(FileKind::Sql, "-- redflag: ignore[r] why\nSELECT 1;\n").len(), 1);
-        assert_eq!(directives(FileKind::TypeScript, "/* redflag: ignore[r] why */\nf();\n")[0].reason.as_deref(), Some("why"));
+        assert_eq!(
+            directives(FileKind::Rust, "let x = 1; // redflag: ignore[r] why\n").len(),
+            1
+        );
+        assert_eq!(
+            directives(FileKind::Sql, "-- redflag: ignore[r] why\nSELECT 1;\n").len(),
+            1
+        );
+        assert_eq!(
+            directives(FileKind::TypeScript, "/* redflag: ignore[r] why */\nf();\n")[0]
+                .reason
+                .as_deref(),
+            Some("why")
+        );
         // Not a comment in Python: ignored.
         assert!(directives(FileKind::Python, "x = \"// redflag: ignore[r] why\"\n").is_empty());
     }
 
     #[test]
     fn file_level_directives() {
-        let found = directives(FileKind::Python, "# redflag: ignore-file[debug-mode-enabled] -- local settings module\nDEBUG = True\n");
+        let found = directives(
+            FileKind::Python,
+            "# redflag: ignore-file[debug-mode-enabled] -- local settings module\nDEBUG = True\n",
+        );
         assert!(found[0].file_level);
         assert_eq!(found[0].reason.as_deref(), Some("local settings module"));
         assert!(found[0].covers("debug-mode-enabled", 90, 90));

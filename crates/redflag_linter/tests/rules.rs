@@ -16,7 +16,10 @@ fn engine() -> Engine {
 #[test]
 fn every_builtin_rule_has_a_catalog_task_docs_and_examples() {
     let registry = Registry::builtin().expect("built-in rules load");
-    assert!(registry.rules().len() >= 6, "the four proving rules and the two suppression rules");
+    assert!(
+        registry.rules().len() >= 6,
+        "the four proving rules and the two suppression rules"
+    );
     let mut problems = Vec::new();
     for rule in registry.rules() {
         for problem in validate(rule.as_ref(), true) {
@@ -29,11 +32,26 @@ fn every_builtin_rule_has_a_catalog_task_docs_and_examples() {
 #[test]
 fn builtin_rules_are_collected_from_both_places() {
     let registry = Registry::builtin().unwrap();
-    let origin = |name: &str| registry.get(registry.id(name).expect(name)).meta().origin.clone();
-    assert_eq!(origin("blocking-call-in-async-function"), RuleOrigin::Builtin);
+    let origin = |name: &str| {
+        registry
+            .get(registry.id(name).expect(name))
+            .meta()
+            .origin
+            .clone()
+    };
+    assert_eq!(
+        origin("blocking-call-in-async-function"),
+        RuleOrigin::Builtin
+    );
     assert_eq!(origin("foreign-key-without-index"), RuleOrigin::Builtin);
-    assert!(matches!(origin("tls-verification-disabled"), RuleOrigin::BuiltinYaml(_)));
-    assert!(matches!(origin("debug-mode-enabled"), RuleOrigin::BuiltinYaml(_)));
+    assert!(matches!(
+        origin("tls-verification-disabled"),
+        RuleOrigin::BuiltinYaml(_)
+    ));
+    assert!(matches!(
+        origin("debug-mode-enabled"),
+        RuleOrigin::BuiltinYaml(_)
+    ));
 }
 
 #[test]
@@ -49,12 +67,24 @@ fn every_example_behaves_as_documented() {
                 kind: example.kind,
                 text: example.code.clone(),
             }]);
-            assert!(result.errors.is_empty(), "{}: {:?}", meta.name, result.errors);
+            assert!(
+                result.errors.is_empty(),
+                "{}: {:?}",
+                meta.name,
+                result.errors
+            );
             let found: Vec<String> = result
                 .findings
                 .iter()
                 .filter(|f| f.rule == meta.name)
-                .map(|f| format!("{}:{} {}", f.start.unwrap().line, f.start.unwrap().column, f.message))
+                .map(|f| {
+                    format!(
+                        "{}:{} {}",
+                        f.start.unwrap().line,
+                        f.start.unwrap().column,
+                        f.message
+                    )
+                })
                 .collect();
             if found.len() != example.findings {
                 failures.push(format!(
@@ -83,6 +113,9 @@ fn findings_carry_the_task_text_of_the_catalog() {
     let finding = &result.findings[0];
     assert_eq!(finding.rule, "tls-verification-disabled");
     assert_eq!(finding.task, "TASK-3.4");
-    assert_eq!(finding.task_text, Catalog::builtin().item("TASK-3.4").unwrap().text);
+    assert_eq!(
+        finding.task_text,
+        Catalog::builtin().item("TASK-3.4").unwrap().text
+    );
     assert_eq!(finding.fingerprint.len(), 32);
 }

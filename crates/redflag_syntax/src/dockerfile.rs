@@ -89,7 +89,11 @@ pub fn parse_dockerfile(text: &str) -> Dockerfile {
             if !args.is_empty() && !body.trim().is_empty() {
                 args.push(' ');
             }
-            args.push_str(if args.is_empty() { body.trim_end() } else { body.trim() });
+            args.push_str(if args.is_empty() {
+                body.trim_end()
+            } else {
+                body.trim()
+            });
             if !continues {
                 break;
             }
@@ -302,7 +306,11 @@ mod tests {
     fn joins_continuations_and_tracks_stages() {
         let text = "# syntax=docker/dockerfile:1\nFROM node:20 AS build\nRUN npm ci \\\n  # a comment\n  && npm run build\nFROM node:20-slim\nENV NODE_ENV=production PORT=8080\nCMD [\"node\", \"dist/main.js\"]\n";
         let file = parse_dockerfile(text);
-        let keywords: Vec<&str> = file.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        let keywords: Vec<&str> = file
+            .instructions
+            .iter()
+            .map(|i| i.keyword.as_str())
+            .collect();
         assert_eq!(keywords, ["FROM", "RUN", "FROM", "ENV", "CMD"]);
         assert_eq!(file.instructions[1].args, "npm ci && npm run build");
         assert_eq!(file.instructions[1].line, 3);
@@ -337,7 +345,11 @@ mod tests {
     fn heredoc_bodies_are_not_instructions() {
         let text = "FROM alpine\nRUN <<EOF\nENV NOT_AN_INSTRUCTION=1\nEOF\nCMD [\"sh\"]\n";
         let file = parse_dockerfile(text);
-        let keywords: Vec<&str> = file.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        let keywords: Vec<&str> = file
+            .instructions
+            .iter()
+            .map(|i| i.keyword.as_str())
+            .collect();
         assert_eq!(keywords, ["FROM", "RUN", "CMD"]);
     }
 

@@ -50,7 +50,11 @@ pub fn parse_env(text: &str) -> Vec<EnvEntry> {
             continue;
         };
         let key = body[..eq].trim_end();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        {
             pos = next;
             continue;
         }
@@ -58,7 +62,10 @@ pub fn parse_env(text: &str) -> Vec<EnvEntry> {
         let raw = &text[after_eq..];
         let lead = raw.len() - raw.trim_start_matches([' ', '\t']).len();
         let value_start = after_eq + lead;
-        let quote = text[value_start..].chars().next().filter(|c| *c == '"' || *c == '\'');
+        let quote = text[value_start..]
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'');
         let (value, value_range, consumed_to) = if let Some(q) = quote {
             let inner_start = value_start + 1;
             // Double-quoted values may continue on the next lines.
@@ -80,7 +87,10 @@ pub fn parse_env(text: &str) -> Vec<EnvEntry> {
             }
         } else {
             let rest = &text[value_start..line_end];
-            let cut = rest.find(" #").or_else(|| rest.find("\t#")).unwrap_or(rest.len());
+            let cut = rest
+                .find(" #")
+                .or_else(|| rest.find("\t#"))
+                .unwrap_or(rest.len());
             let value = rest[..cut].trim_end();
             (
                 value.to_string(),
@@ -108,10 +118,19 @@ mod tests {
     fn reads_the_common_forms() {
         let text = "# comment\nexport PORT=8080\nNAME=\"my app\" # note\nSINGLE='a b'\nPLAIN=value # trailing\nEMPTY=\nnot an assignment\n";
         let entries = parse_env(text);
-        let pairs: Vec<(&str, &str)> = entries.iter().map(|e| (e.key.as_str(), e.value.as_str())).collect();
+        let pairs: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
         assert_eq!(
             pairs,
-            [("PORT", "8080"), ("NAME", "my app"), ("SINGLE", "a b"), ("PLAIN", "value"), ("EMPTY", "")]
+            [
+                ("PORT", "8080"),
+                ("NAME", "my app"),
+                ("SINGLE", "a b"),
+                ("PLAIN", "value"),
+                ("EMPTY", "")
+            ]
         );
         assert_eq!(entries[0].line, 2);
         assert_eq!(&text[entries[0].key_range.clone()], "PORT");

@@ -67,7 +67,10 @@ mod tests {
             (Language::Rust, "fn main() { let x = 1; }"),
             (Language::TypeScript, "const x: number = 1;"),
             (Language::Tsx, "const a = <div>{x}</div>;"),
-            (Language::JavaScript, "const a = <div/>; async function f() {}"),
+            (
+                Language::JavaScript,
+                "const a = <div/>; async function f() {}",
+            ),
             (Language::Python, "async def f():\n    return 1\n"),
         ];
         for (language, source) in samples {

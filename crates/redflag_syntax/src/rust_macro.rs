@@ -31,7 +31,8 @@ pub fn with_macro_expressions<R>(
     if nesting_depth(body) > MAX_MACRO_NESTING {
         return None;
     }
-    let parsed = syn::parse::Parser::parse_str(Punctuated::<Expr, Token![,]>::parse_terminated, body);
+    let parsed =
+        syn::parse::Parser::parse_str(Punctuated::<Expr, Token![,]>::parse_terminated, body);
     let result = parsed.ok().map(|exprs| {
         let to_range = |span: proc_macro2::Span| span.byte_range();
         inspect(&exprs, &to_range)

@@ -205,7 +205,9 @@ pub fn parse_sql(text: &str, dialect: SqlDialect) -> SqlFile {
 
 fn offset(index: &LineIndex, text: &str, location: Location) -> usize {
     let line = usize::try_from(location.line).unwrap_or(0);
-    let column = usize::try_from(location.column).unwrap_or(1).saturating_sub(1);
+    let column = usize::try_from(location.column)
+        .unwrap_or(1)
+        .saturating_sub(1);
     index.offset_of_char_column(text, line, column)
 }
 
@@ -263,8 +265,14 @@ mod tests {
         let text = "CREATE TABLE a (id INT PRIMARY KEY);\n\nTHIS IS NOT SQL;\nCREATE INDEX a_id ON a (id);\n";
         let file = parse_sql(text, SqlDialect::PostgreSql);
         assert_eq!(file.statements.len(), 2);
-        assert!(matches!(file.statements[0].statement, Statement::CreateTable(_)));
-        assert!(matches!(file.statements[1].statement, Statement::CreateIndex(_)));
+        assert!(matches!(
+            file.statements[0].statement,
+            Statement::CreateTable(_)
+        ));
+        assert!(matches!(
+            file.statements[1].statement,
+            Statement::CreateIndex(_)
+        ));
         assert!(text[file.statements[1].range.clone()].starts_with("CREATE INDEX"));
         assert_eq!(file.notes.len(), 1);
         assert_eq!(file.notes[0].line, 3);

@@ -97,7 +97,8 @@ mod tests {
 
     #[test]
     fn multi_document_streams_keep_positions() {
-        let text = "kind: Service\nmetadata:\n  name: api\n---\nkind: Deployment\nspec:\n  replicas: 2\n";
+        let text =
+            "kind: Service\nmetadata:\n  name: api\n---\nkind: Deployment\nspec:\n  replicas: 2\n";
         let docs = parse_yaml(text).expect("yaml");
         assert_eq!(docs.len(), 2);
         let kind = get(&docs[1], "kind").expect("kind");
@@ -115,7 +116,11 @@ mod tests {
         let text = "env:\n  - name: A\n    value: \"0\"\n  - name: B\n    value: x\n";
         let docs = parse_yaml(text).expect("yaml");
         let names: Vec<String> = items(get(&docs[0], "env").unwrap())
-            .filter_map(|item| get(item, "name").and_then(scalar_text).map(|s| s.into_owned()))
+            .filter_map(|item| {
+                get(item, "name")
+                    .and_then(scalar_text)
+                    .map(|s| s.into_owned())
+            })
             .collect();
         assert_eq!(names, ["A", "B"]);
         assert_eq!(entries(&docs[0]).count(), 1);

@@ -110,7 +110,9 @@ impl<'de> Deserialize<'de> for ByteSize {
         }
         match Raw::deserialize(deserializer)? {
             Raw::Number(n) => Ok(ByteSize(n)),
-            Raw::Text(text) => parse_byte_size(&text).map(ByteSize).map_err(serde::de::Error::custom),
+            Raw::Text(text) => parse_byte_size(&text)
+                .map(ByteSize)
+                .map_err(serde::de::Error::custom),
         }
     }
 }
@@ -121,11 +123,13 @@ impl<'de> Deserialize<'de> for ByteSize {
 /// Explains what was expected.
 pub fn parse_byte_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size; expected bytes or a number with KB, KiB, MB or MiB"))?;
+    let number: u64 = number.parse().map_err(|_| {
+        format!("`{text}` is not a size; expected bytes or a number with KB, KiB, MB or MiB")
+    })?;
     let factor = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "kb" => 1000,
@@ -134,7 +138,11 @@ pub fn parse_byte_size(text: &str) -> Result<u64, String> {
         "mib" | "m" => 1024 * 1024,
         "gb" => 1000 * 1000 * 1000,
         "gib" | "g" => 1024 * 1024 * 1024,
-        other => return Err(format!("unknown size unit `{other}`; expected KB, KiB, MB, MiB, GB or GiB")),
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}`; expected KB, KiB, MB, MiB, GB or GiB"
+            ))
+        }
     };
     number
         .checked_mul(factor)
@@ -212,7 +220,10 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
                 .filter(|s| !s.contains('\n') && s.len() < 80)
                 .map(|s| format!(" at `{s}`"))
                 .unwrap_or_default();
-            format!("line {}, column {}{key}: {message}", position.line, position.column)
+            format!(
+                "line {}, column {}{key}: {message}",
+                position.line, position.column
+            )
         }
         None => message,
     }
@@ -291,19 +302,32 @@ tls-verification-disabled = "warning"
         );
         let loaded = load_config_file(&path).unwrap().unwrap();
         let config = loaded.config;
-        assert_eq!(config.exclude.as_deref(), Some(&["fixtures/".to_string()][..]));
+        assert_eq!(
+            config.exclude.as_deref(),
+            Some(&["fixtures/".to_string()][..])
+        );
         assert_eq!(config.fail_on, Some(SeverityName::Error));
         assert_eq!(config.max_file_size, Some(ByteSize(2 * 1024 * 1024)));
         assert_eq!(config.sql_dialect, Some(SqlDialectName::Postgresql));
-        assert_eq!(config.per_file_ignores["tests/**"], ["blocking-call-in-async-function"]);
-        assert_eq!(config.severity["tls-verification-disabled"], SeverityName::Warning);
+        assert_eq!(
+            config.per_file_ignores["tests/**"],
+            ["blocking-call-in-async-function"]
+        );
+        assert_eq!(
+            config.severity["tls-verification-disabled"],
+            SeverityName::Warning
+        );
         assert_eq!(loaded.root, dir.path());
     }
 
     #[test]
     fn unknown_keys_name_the_file_the_key_and_the_line() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "redflag.toml", "select = [\"ALL\"]\nexlude = [\"x\"]\n");
+        let path = write(
+            dir.path(),
+            "redflag.toml",
+            "select = [\"ALL\"]\nexlude = [\"x\"]\n",
+        );
         let error = load_config_file(&path).unwrap_err().to_string();
         assert!(error.contains("redflag.toml"), "{error}");
         assert!(error.contains("exlude"), "{error}");
@@ -316,7 +340,11 @@ tls-verification-disabled = "warning"
         let path = write(dir.path(), "redflag.toml", "fail-on = \"fatal\"\n");
         let error = load_config_file(&path).unwrap_err().to_string();
         assert!(error.contains("fatal"), "{error}");
-        let path = write(dir.path(), "redflag.toml", "max-file-size = \"3 parsecs\"\n");
+        let path = write(
+            dir.path(),
+            "redflag.toml",
+            "max-file-size = \"3 parsecs\"\n",
+        );
         let error = load_config_file(&path).unwrap_err().to_string();
         assert!(error.contains("parsecs"), "{error}");
     }
@@ -326,7 +354,11 @@ tls-verification-disabled = "warning"
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "pyproject.toml", "[project]\nname = \"x\"\n");
         assert!(discover_config(dir.path()).unwrap().is_none());
-        write(dir.path(), "pyproject.toml", "[project]\nname = \"x\"\n[tool.redflag]\nignore = [\"RF-8\"]\n");
+        write(
+            dir.path(),
+            "pyproject.toml",
+            "[project]\nname = \"x\"\n[tool.redflag]\nignore = [\"RF-8\"]\n",
+        );
         let found = discover_config(dir.path()).unwrap().unwrap();
         assert_eq!(found.config.ignore, ["RF-8"]);
     }
@@ -335,10 +367,16 @@ tls-verification-disabled = "warning"
     fn nearest_config_wins_and_redflag_toml_beats_pyproject() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "redflag.toml", "ignore = [\"outer\"]\n");
-        write(dir.path(), "svc/pyproject.toml", "[tool.redflag]\nignore = [\"py\"]\n");
+        write(
+            dir.path(),
+            "svc/pyproject.toml",
+            "[tool.redflag]\nignore = [\"py\"]\n",
+        );
         write(dir.path(), "svc/.redflag.toml", "ignore = [\"inner\"]\n");
         std::fs::create_dir_all(dir.path().join("svc/src")).unwrap();
-        let found = discover_config(&dir.path().join("svc/src")).unwrap().unwrap();
+        let found = discover_config(&dir.path().join("svc/src"))
+            .unwrap()
+            .unwrap();
         assert_eq!(found.config.ignore, ["inner"]);
         let found = discover_config(dir.path()).unwrap().unwrap();
         assert_eq!(found.config.ignore, ["outer"]);

@@ -10,4 +10,6 @@ pub mod walk;
 
 pub use config::{discover_config, load_config_file, Config, ConfigError, LoadedConfig};
 pub use read::{read_source, ReadLimits, SkipReason};
-pub use walk::{display_path, walk, Excludes, Skipped, WalkError, WalkOptions, WalkOutput, WalkedFile};
+pub use walk::{
+    display_path, walk, Excludes, Skipped, WalkError, WalkOptions, WalkOutput, WalkedFile,
+};

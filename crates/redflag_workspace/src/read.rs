@@ -198,12 +198,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.txt");
         std::fs::write(&big, vec![b'a'; 2048]).unwrap();
-        let small = ReadLimits { max_file_size: 1024 };
+        let small = ReadLimits {
+            max_file_size: 1024,
+        };
         assert_eq!(read_source(&big, small), Err(SkipReason::Oversize));
         let lock = dir.path().join("Cargo.lock");
         std::fs::write(&lock, "x").unwrap();
         assert_eq!(read_source(&lock, LIMITS), Err(SkipReason::Generated));
         let missing = dir.path().join("missing.py");
-        assert!(matches!(read_source(&missing, LIMITS), Err(SkipReason::Unreadable(_))));
+        assert!(matches!(
+            read_source(&missing, LIMITS),
+            Err(SkipReason::Unreadable(_))
+        ));
     }
 }

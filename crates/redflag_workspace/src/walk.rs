@@ -97,9 +97,16 @@ impl Excludes {
     ) -> Result<Self, WalkError> {
         let default_names = match replace_defaults {
             Some(_) => Vec::new(),
-            None => DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_string()).collect(),
+            None => DEFAULT_EXCLUDED_DIRS
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
         };
-        let patterns: Vec<&String> = replace_defaults.unwrap_or(&[]).iter().chain(extend).collect();
+        let patterns: Vec<&String> = replace_defaults
+            .unwrap_or(&[])
+            .iter()
+            .chain(extend)
+            .collect();
         let configured = if patterns.is_empty() {
             None
         } else {
@@ -129,7 +136,10 @@ impl Excludes {
     #[must_use]
     pub fn defaults() -> Self {
         Excludes {
-            default_names: DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_string()).collect(),
+            default_names: DEFAULT_EXCLUDED_DIRS
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
             configured: None,
         }
     }
@@ -166,7 +176,11 @@ impl Excludes {
             return Some(SkipReason::ExcludedByDefault);
         }
         let (root, matcher) = self.configured.as_ref()?;
-        if path.starts_with(root) && matcher.matched_path_or_any_parents(&path, is_dir).is_ignore() {
+        if path.starts_with(root)
+            && matcher
+                .matched_path_or_any_parents(&path, is_dir)
+                .is_ignore()
+        {
             return Some(SkipReason::ExcludedByConfig);
         }
         None
@@ -340,13 +354,19 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, WalkError> {
         })
     });
 
-    let mut files = std::mem::take(&mut *files.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let mut files = std::mem::take(
+        &mut *files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     files.sort_by(|a, b| a.display.cmp(&b.display).then(b.explicit.cmp(&a.explicit)));
     files.dedup_by(|a, b| a.display == b.display);
     output.files = files;
-    output
-        .skipped
-        .extend(std::mem::take(&mut *skipped.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
+    output.skipped.extend(std::mem::take(
+        &mut *skipped
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    ));
     output.skipped.sort();
     output.skipped.dedup();
     Ok(output)
@@ -382,11 +402,20 @@ mod tests {
 
     #[test]
     fn default_excludes_prune_directories_and_are_counted() {
-        let dir = tree(&["app.py", "node_modules/x/index.js", "src/lib.rs", "target/debug/x.rs", ".env"]);
+        let dir = tree(&[
+            "app.py",
+            "node_modules/x/index.js",
+            "src/lib.rs",
+            "target/debug/x.rs",
+            ".env",
+        ]);
         let output = walk(&options(dir.path(), &["."], Excludes::defaults())).unwrap();
         assert_eq!(displays(&output), [".env", "app.py", "src/lib.rs"]);
-        let reasons: Vec<(&str, &SkipReason)> =
-            output.skipped.iter().map(|s| (s.display.as_str(), &s.reason)).collect();
+        let reasons: Vec<(&str, &SkipReason)> = output
+            .skipped
+            .iter()
+            .map(|s| (s.display.as_str(), &s.reason))
+            .collect();
         assert!(reasons.contains(&("node_modules", &SkipReason::ExcludedByDefault)));
         assert!(reasons.contains(&("target", &SkipReason::ExcludedByDefault)));
     }
@@ -404,7 +433,12 @@ mod tests {
     fn explicit_paths_bypass_excludes_unless_forced() {
         let dir = tree(&["vendor/lib.py", "gen/out.py"]);
         let excludes = Excludes::new(None, &["gen/".to_string()], dir.path()).unwrap();
-        let output = walk(&options(dir.path(), &["vendor/lib.py", "gen/out.py"], excludes.clone())).unwrap();
+        let output = walk(&options(
+            dir.path(),
+            &["vendor/lib.py", "gen/out.py"],
+            excludes.clone(),
+        ))
+        .unwrap();
         assert_eq!(displays(&output), ["gen/out.py", "vendor/lib.py"]);
         assert!(output.files.iter().all(|f| f.explicit));
 
@@ -412,11 +446,17 @@ mod tests {
         forced.force_exclude = true;
         let output = walk(&forced).unwrap();
         assert!(output.files.is_empty());
-        let reasons: Vec<(&str, &SkipReason)> =
-            output.skipped.iter().map(|s| (s.display.as_str(), &s.reason)).collect();
+        let reasons: Vec<(&str, &SkipReason)> = output
+            .skipped
+            .iter()
+            .map(|s| (s.display.as_str(), &s.reason))
+            .collect();
         assert_eq!(
             reasons,
-            [("gen/out.py", &SkipReason::ExcludedByConfig), ("vendor/lib.py", &SkipReason::ExcludedByDefault)]
+            [
+                ("gen/out.py", &SkipReason::ExcludedByConfig),
+                ("vendor/lib.py", &SkipReason::ExcludedByDefault)
+            ]
         );
     }
 
@@ -440,11 +480,15 @@ mod tests {
     #[test]
     fn symlinks_are_not_followed_by_default_and_loops_do_not_stop_the_walk() {
         let dir = tree(&["real/a.py"]);
-        std::os::unix::fs::symlink(dir.path().join("real/a.py"), dir.path().join("link.py")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real/a.py"), dir.path().join("link.py"))
+            .unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("real/loop")).unwrap();
         let output = walk(&options(dir.path(), &["."], Excludes::defaults())).unwrap();
         assert_eq!(displays(&output), ["real/a.py"]);
-        assert!(output.skipped.iter().any(|s| s.display == "link.py" && s.reason == SkipReason::Symlink));
+        assert!(output
+            .skipped
+            .iter()
+            .any(|s| s.display == "link.py" && s.reason == SkipReason::Symlink));
 
         let mut follow = options(dir.path(), &["."], Excludes::defaults());
         follow.follow_symlinks = true;

@@ -17,12 +17,14 @@ use regex::Regex;
 use serde_saphyr::Spanned;
 use streaming_iterator::StreamingIterator;
 
-use crate::rule::{Diagnostic, Example, FileContext, NodeContext, Rule, RuleMeta, RuleOrigin, TaskRef};
+use crate::rule::{
+    Diagnostic, Example, FileContext, NodeContext, Rule, RuleMeta, RuleOrigin, TaskRef,
+};
 use crate::semantics::env_vars::{env_assignments, EnvSource};
 use crate::source::SourceFile;
 use schema::{
-    ConfidenceName, DockerfileSpec, EnvSpec, ExampleSpec, NodeMatcherSpec, OneOrMany, PathsSpec, PatternSpec,
-    RuleSpec, SeverityName, TextSpec,
+    ConfidenceName, DockerfileSpec, EnvSpec, ExampleSpec, NodeMatcherSpec, OneOrMany, PathsSpec,
+    PatternSpec, RuleSpec, SeverityName, TextSpec,
 };
 
 /// A rule file that could not be loaded.
@@ -62,12 +64,74 @@ struct NodePattern {
 }
 
 enum NodeMatch {
-    Query {
-        query: Query,
-        report: Option<u32>,
-        constraints: Vec<(u32, TextMatch)>,
-    },
+    Query(LazyQuery),
     Node(NodeMatcher),
+}
+
+/// A query compiled on first use: compiling is the costly part of loading
+/// rules (milliseconds per pattern for the TypeScript grammars), and a scan
+/// of a Python repository never needs the TSX queries.
+struct LazyQuery {
+    language: Language,
+    source: String,
+    /// Line of the query in the rule file, for errors.
+    line: u64,
+    /// Pattern number in the rule file, for errors.
+    pattern: usize,
+    path: String,
+    constraints: Vec<(String, TextMatch)>,
+    compiled: std::sync::OnceLock<Result<CompiledQuery, RuleFileError>>,
+}
+
+struct CompiledQuery {
+    query: Query,
+    report: Option<u32>,
+    /// Capture index → index into `LazyQuery::constraints`.
+    constraints: Vec<(u32, usize)>,
+}
+
+impl LazyQuery {
+    fn get(&self) -> Result<&CompiledQuery, &RuleFileError> {
+        self.compiled.get_or_init(|| self.compile()).as_ref()
+    }
+
+    fn compile(&self) -> Result<CompiledQuery, RuleFileError> {
+        let error = |message: String| RuleFileError {
+            path: self.path.clone(),
+            line: Some(self.line),
+            message: format!("pattern {}: {message}", self.pattern),
+        };
+        let language = self.language;
+        let query = Query::new(&language.grammar(), &self.source).map_err(|e| {
+            error(format!(
+                "the {language} query does not compile (query line {}, column {}): {}",
+                e.row + 1,
+                e.column + 1,
+                e.message.trim()
+            ))
+        })?;
+        let names = query.capture_names();
+        let capture = |name: &str| {
+            names
+                .iter()
+                .position(|n| *n == name)
+                .and_then(|i| u32::try_from(i).ok())
+        };
+        let mut constraints = Vec::new();
+        for (index, (name, _)) in self.constraints.iter().enumerate() {
+            let id = capture(name).ok_or_else(|| {
+                error(format!(
+                    "`where` names `@{name}`, which the query does not capture"
+                ))
+            })?;
+            constraints.push((id, index));
+        }
+        Ok(CompiledQuery {
+            report: capture("match"),
+            constraints,
+            query,
+        })
+    }
 }
 
 struct NodeMatcher {
@@ -142,12 +206,18 @@ impl NodeMatcher {
         }
         let mut cursor = node.walk();
         if let Some(has) = &self.has {
-            if !node.named_children(&mut cursor).any(|c| has.matches(c, file)) {
+            if !node
+                .named_children(&mut cursor)
+                .any(|c| has.matches(c, file))
+            {
                 return false;
             }
         }
         if let Some(not_has) = &self.not_has {
-            if node.named_children(&mut cursor).any(|c| not_has.matches(c, file)) {
+            if node
+                .named_children(&mut cursor)
+                .any(|c| not_has.matches(c, file))
+            {
                 return false;
             }
         }
@@ -181,7 +251,11 @@ impl Loader<'_> {
 
     fn text(&self, spec: &TextSpec) -> Result<TextMatch, RuleFileError> {
         Ok(TextMatch {
-            equals: spec.equals.as_ref().map(OneOrMany::to_vec).unwrap_or_default(),
+            equals: spec
+                .equals
+                .as_ref()
+                .map(OneOrMany::to_vec)
+                .unwrap_or_default(),
             regex: spec.regex.as_ref().map(|r| self.regex(r)).transpose()?,
             not_regex: spec.not_regex.as_ref().map(|r| self.regex(r)).transpose()?,
         })
@@ -195,7 +269,10 @@ impl Loader<'_> {
             let mut builder = GlobSetBuilder::new();
             for glob in globs {
                 builder.add(Glob::new(&glob.value).map_err(|e| {
-                    self.error(Some(glob.referenced.line()), format!("invalid glob `{}`: {e}", glob.value))
+                    self.error(
+                        Some(glob.referenced.line()),
+                        format!("invalid glob `{}`: {e}", glob.value),
+                    )
                 })?);
             }
             builder
@@ -234,14 +311,25 @@ impl Loader<'_> {
         Ok(languages)
     }
 
-    fn node_matcher(&self, language: Language, spec: &NodeMatcherSpec) -> Result<NodeMatcher, RuleFileError> {
-        let kinds = spec.kind.as_ref().map(OneOrMany::to_vec).unwrap_or_default();
+    fn node_matcher(
+        &self,
+        language: Language,
+        spec: &NodeMatcherSpec,
+    ) -> Result<NodeMatcher, RuleFileError> {
+        let kinds = spec
+            .kind
+            .as_ref()
+            .map(OneOrMany::to_vec)
+            .unwrap_or_default();
         self.check_kinds(language, &kinds)?;
         let grammar = language.grammar();
         let mut fields = Vec::new();
         for (field, child) in &spec.fields {
             if grammar.field_id_for_name(field).is_none() {
-                return Err(self.error(None, format!("`{field}` is not a field of the {language} grammar")));
+                return Err(self.error(
+                    None,
+                    format!("`{field}` is not a field of the {language} grammar"),
+                ));
             }
             fields.push((field.clone(), self.node_matcher(language, child)?));
         }
@@ -253,7 +341,12 @@ impl Loader<'_> {
                 not_regex: spec.not_regex.clone(),
             })?,
             fields,
-            has: spec.has.as_deref().map(|h| self.node_matcher(language, h)).transpose()?.map(Box::new),
+            has: spec
+                .has
+                .as_deref()
+                .map(|h| self.node_matcher(language, h))
+                .transpose()?
+                .map(Box::new),
             not_has: spec
                 .not_has
                 .as_deref()
@@ -266,7 +359,10 @@ impl Loader<'_> {
     fn check_kinds(&self, language: Language, kinds: &[String]) -> Result<(), RuleFileError> {
         for kind in kinds {
             if redflag_syntax::node_kind_ids(language, kind).is_empty() {
-                return Err(self.error(None, format!("`{kind}` is not a node kind of the {language} grammar")));
+                return Err(self.error(
+                    None,
+                    format!("`{kind}` is not a node kind of the {language} grammar"),
+                ));
             }
         }
         Ok(())
@@ -280,55 +376,49 @@ impl Loader<'_> {
         })
     }
 
-    fn node_patterns(&self, index: usize, pattern: &PatternSpec) -> Result<Vec<NodePattern>, RuleFileError> {
+    fn node_patterns(
+        &self,
+        index: usize,
+        pattern: &PatternSpec,
+    ) -> Result<Vec<NodePattern>, RuleFileError> {
         let languages = self.languages(&pattern.languages)?;
         if languages.is_empty() {
-            return Err(self.error(None, format!("pattern {}: `languages` is required for `query` and `kind`", index + 1)));
+            return Err(self.error(
+                None,
+                format!(
+                    "pattern {}: `languages` is required for `query` and `kind`",
+                    index + 1
+                ),
+            ));
         }
         let common = std::sync::Arc::new(self.common(pattern)?);
         let mut compiled = Vec::new();
         for language in languages {
             let (matcher, root_kinds) = if let Some(query) = &pattern.query {
-                let compiled_query = Query::new(&language.grammar(), &query.value).map_err(|e| {
+                let mut roots = query_root_kinds(&query.value).map_err(|m| {
                     self.error(
                         Some(query.referenced.line()),
-                        format!(
-                            "pattern {}: the {language} query does not compile (query line {}, column {}): {}",
-                            index + 1,
-                            e.row + 1,
-                            e.column + 1,
-                            e.message.trim()
-                        ),
+                        format!("pattern {}: {m}", index + 1),
                     )
                 })?;
-                let mut roots = Vec::new();
-                for i in 0..compiled_query.pattern_count() {
-                    let start = compiled_query.start_byte_for_pattern(i);
-                    let kinds = pattern_root_kinds(&query.value, start)
-                        .map_err(|m| self.error(Some(query.referenced.line()), format!("pattern {}: {m}", index + 1)))?;
-                    roots.extend(kinds);
-                }
                 roots.sort();
                 roots.dedup();
                 self.check_kinds(language, &roots)?;
-                let names = compiled_query.capture_names();
-                let capture = |name: &str| names.iter().position(|n| *n == name).and_then(|i| u32::try_from(i).ok());
-                let mut constraints = Vec::new();
-                for (name, spec) in &pattern.where_ {
-                    let id = capture(name).ok_or_else(|| {
-                        self.error(
-                            Some(query.referenced.line()),
-                            format!("pattern {}: `where` names `@{name}`, which the query does not capture", index + 1),
-                        )
-                    })?;
-                    constraints.push((id, self.text(spec)?));
-                }
+                let constraints = pattern
+                    .where_
+                    .iter()
+                    .map(|(name, spec)| Ok((name.clone(), self.text(spec)?)))
+                    .collect::<Result<Vec<_>, RuleFileError>>()?;
                 (
-                    NodeMatch::Query {
-                        report: capture("match"),
-                        query: compiled_query,
+                    NodeMatch::Query(LazyQuery {
+                        language,
+                        source: query.value.clone(),
+                        line: query.referenced.line(),
+                        pattern: index + 1,
+                        path: self.path.to_string(),
                         constraints,
-                    },
+                        compiled: std::sync::OnceLock::new(),
+                    }),
                     roots,
                 )
             } else {
@@ -344,9 +434,14 @@ impl Loader<'_> {
                 let mut matcher = self.node_matcher(language, &spec)?;
                 for (field, child) in &pattern.fields {
                     if language.grammar().field_id_for_name(field).is_none() {
-                        return Err(self.error(None, format!("`{field}` is not a field of the {language} grammar")));
+                        return Err(self.error(
+                            None,
+                            format!("`{field}` is not a field of the {language} grammar"),
+                        ));
                     }
-                    matcher.fields.push((field.clone(), self.node_matcher(language, child)?));
+                    matcher
+                        .fields
+                        .push((field.clone(), self.node_matcher(language, child)?));
                 }
                 matcher.has = pattern
                     .has
@@ -362,7 +457,13 @@ impl Loader<'_> {
                     .map(Box::new);
                 let roots = matcher.kinds.clone();
                 if roots.is_empty() {
-                    return Err(self.error(None, format!("pattern {}: a `kind` pattern needs at least one kind", index + 1)));
+                    return Err(self.error(
+                        None,
+                        format!(
+                            "pattern {}: a `kind` pattern needs at least one kind",
+                            index + 1
+                        ),
+                    ));
                 }
                 (NodeMatch::Node(matcher), roots)
             };
@@ -376,9 +477,18 @@ impl Loader<'_> {
         Ok(compiled)
     }
 
-    fn docker_pattern(&self, pattern: &PatternSpec, spec: &DockerfileSpec) -> Result<DockerPattern, RuleFileError> {
+    fn docker_pattern(
+        &self,
+        pattern: &PatternSpec,
+        spec: &DockerfileSpec,
+    ) -> Result<DockerPattern, RuleFileError> {
         Ok(DockerPattern {
-            instructions: spec.instruction.to_vec().iter().map(|i| i.to_ascii_uppercase()).collect(),
+            instructions: spec
+                .instruction
+                .to_vec()
+                .iter()
+                .map(|i| i.to_ascii_uppercase())
+                .collect(),
             key: spec.key.as_ref().map(|t| self.text(t)).transpose()?,
             value: spec.value.as_ref().map(|t| self.text(t)).transpose()?,
             command: spec.command.as_ref().map(|t| self.text(t)).transpose()?,
@@ -388,7 +498,11 @@ impl Loader<'_> {
         })
     }
 
-    fn env_pattern(&self, pattern: &PatternSpec, spec: &EnvSpec) -> Result<EnvPattern, RuleFileError> {
+    fn env_pattern(
+        &self,
+        pattern: &PatternSpec,
+        spec: &EnvSpec,
+    ) -> Result<EnvPattern, RuleFileError> {
         let mut sources = Vec::new();
         for source in &spec.sources {
             sources.push(EnvSource::from_name(&source.value).ok_or_else(|| {
@@ -399,7 +513,12 @@ impl Loader<'_> {
             })?);
         }
         if sources.is_empty() {
-            sources = vec![EnvSource::Dotenv, EnvSource::Dockerfile, EnvSource::Compose, EnvSource::Kubernetes];
+            sources = vec![
+                EnvSource::Dotenv,
+                EnvSource::Dockerfile,
+                EnvSource::Compose,
+                EnvSource::Kubernetes,
+            ];
         }
         Ok(EnvPattern {
             key: self.text(&spec.key)?,
@@ -425,59 +544,115 @@ impl Loader<'_> {
     }
 }
 
-/// The node kinds a query pattern can start at: `(call …)` → `call`,
-/// `[(a) (b)]` → `a`, `b`.
-fn pattern_root_kinds(source: &str, start: usize) -> Result<Vec<String>, String> {
-    let text = source.get(start..).unwrap_or("");
-    let read_kind = |at: &str| -> Option<String> {
-        let kind: String = at
-            .trim_start_matches('(')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        (!kind.is_empty() && kind != "_").then_some(kind)
-    };
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('(') {
-        return read_kind(trimmed)
-            .map(|k| vec![k])
-            .ok_or_else(|| "a query pattern must start with a named node kind, not `(_)`".to_string());
+/// The node kinds the top-level patterns of a query start at: `(call …)` →
+/// `call`; `[(a) (b)]` → `a`, `b`; a group `((a) @x (#eq? @x "y"))` → `a`.
+/// Read from the source so that the query need not be compiled to build the
+/// dispatch tables.
+fn query_root_kinds(source: &str) -> Result<Vec<String>, String> {
+    let items = top_level_items(source)?;
+    if items.is_empty() {
+        return Err("the query has no pattern".to_string());
     }
-    if let Some(rest) = trimmed.strip_prefix('[') {
-        let mut kinds = Vec::new();
-        let mut depth = 0usize;
-        let mut in_string = false;
-        for (i, c) in rest.char_indices() {
-            if in_string {
-                if c == '"' {
-                    in_string = false;
+    let mut kinds = Vec::new();
+    for item in items {
+        kinds.extend(item_root_kinds(item)?);
+    }
+    Ok(kinds)
+}
+
+/// The balanced `(...)`/`[...]` items at the top of a query text, skipping
+/// comments, strings, captures and quantifiers between them.
+fn top_level_items(source: &str) -> Result<Vec<&str>, String> {
+    let bytes = source.as_bytes();
+    let mut items = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
                 }
-                continue;
             }
-            match c {
-                '"' => in_string = true,
-                '(' | '[' => {
-                    if depth == 0 && c == '(' {
-                        kinds.push(
-                            read_kind(&rest[i..])
-                                .ok_or_else(|| "each alternative of a root `[...]` must name a node kind".to_string())?,
-                        );
-                    }
-                    depth += 1;
-                }
-                ')' => depth = depth.saturating_sub(1),
-                ']' => {
-                    if depth == 0 {
-                        return Ok(kinds);
-                    }
-                    depth -= 1;
-                }
-                _ => {}
+            b'(' | b'[' => {
+                let end = matching_close(source, i)?;
+                items.push(&source[i..=end]);
+                i = end + 1;
             }
+            b'"' => {
+                return Err("a top-level pattern must be a named node, not a string".to_string())
+            }
+            _ => i += 1,
         }
-        return Err("unbalanced `[` in query".to_string());
     }
-    Err("a query pattern must start with `(kind …)` or `[…]`".to_string())
+    Ok(items)
+}
+
+/// Index of the bracket closing the one at `open`.
+fn matching_close(source: &str, open: usize) -> Result<usize, String> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Err("unbalanced brackets in query".to_string())
+}
+
+fn item_root_kinds(item: &str) -> Result<Vec<String>, String> {
+    let inner = &item[1..item.len() - 1];
+    if item.starts_with('[') {
+        // An alternation: every alternative is a possible root.
+        let mut kinds = Vec::new();
+        for alternative in top_level_items(inner)? {
+            kinds.extend(item_root_kinds(alternative)?);
+        }
+        return if kinds.is_empty() {
+            Err("an empty alternation cannot start a pattern".to_string())
+        } else {
+            Ok(kinds)
+        };
+    }
+    let head = inner.trim_start();
+    if head.starts_with('(') || head.starts_with('[') {
+        // A group: the pattern starts at its first node.
+        let first = top_level_items(head)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| "an empty group cannot start a pattern".to_string())?;
+        return item_root_kinds(first);
+    }
+    let kind: String = head
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if kind.is_empty() || kind == "_" {
+        return Err("a query pattern must start with a named node kind, not `(_)`".to_string());
+    }
+    Ok(vec![kind])
 }
 
 fn severity(name: SeverityName) -> Severity {
@@ -501,16 +676,24 @@ fn confidence(name: ConfidenceName) -> Confidence {
 /// # Errors
 /// YAML errors, unknown keys, bad values, queries that do not compile, node
 /// kinds and fields the grammar does not have — with the line where possible.
-pub fn load_rule(path: &str, text: &str, origin: RuleOrigin) -> Result<DeclarativeRule, RuleFileError> {
+pub fn load_rule(
+    path: &str,
+    text: &str,
+    origin: RuleOrigin,
+) -> Result<DeclarativeRule, RuleFileError> {
     let loader = Loader { path };
-    let spec: RuleSpec = serde_saphyr::from_str(text).map_err(|e| loader.error(None, one_line(&e.to_string())))?;
+    let spec: RuleSpec =
+        serde_saphyr::from_str(text).map_err(|e| loader.error(None, one_line(&e.to_string())))?;
     let mut claimed = Vec::new();
     for name in &spec.languages {
         match (name.value.as_str(), FileKind::from_name(&name.value)) {
             ("typescript", _) => claimed.extend([FileKind::TypeScript, FileKind::Tsx]),
             (_, Some(kind)) => claimed.push(kind),
             (other, None) => {
-                return Err(loader.error(Some(name.referenced.line()), format!("unknown language `{other}`")));
+                return Err(loader.error(
+                    Some(name.referenced.line()),
+                    format!("unknown language `{other}`"),
+                ));
             }
         }
     }
@@ -527,7 +710,10 @@ pub fn load_rule(path: &str, text: &str, origin: RuleOrigin) -> Result<Declarati
         if shapes.iter().filter(|s| **s).count() != 1 {
             return Err(loader.error(
                 None,
-                format!("pattern {}: expected exactly one of `query`, `kind`, `dockerfile` or `env`", index + 1),
+                format!(
+                    "pattern {}: expected exactly one of `query`, `kind`, `dockerfile` or `env`",
+                    index + 1
+                ),
             ));
         }
         if let Some(docker) = &pattern.dockerfile {
@@ -582,21 +768,36 @@ pub fn load_rule(path: &str, text: &str, origin: RuleOrigin) -> Result<Declarati
 }
 
 fn one_line(text: &str) -> String {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Fills `{{name}}` placeholders.
 fn render(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
     for (name, value) in vars {
-        let shown: String = value.lines().next().unwrap_or("").chars().take(80).collect();
+        let shown: String = value
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(80)
+            .collect();
         out = out.replace(&format!("{{{{{name}}}}}"), &shown);
     }
     out
 }
 
 impl DeclarativeRule {
-    fn diagnostic(&self, common: &PatternCommon, range: std::ops::Range<usize>, vars: &[(&str, &str)]) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        common: &PatternCommon,
+        range: std::ops::Range<usize>,
+        vars: &[(&str, &str)],
+    ) -> Diagnostic {
         let message = render(common.message.as_deref().unwrap_or(&self.message), vars);
         let mut diagnostic = Diagnostic::new(range, message);
         if let Some(help) = common.help.as_deref().or(self.help.as_deref()) {
@@ -613,6 +814,16 @@ impl DeclarativeRule {
 impl Rule for DeclarativeRule {
     fn meta(&self) -> &RuleMeta {
         &self.meta
+    }
+
+    fn self_check(&self) -> Vec<String> {
+        self.node_patterns
+            .iter()
+            .filter_map(|pattern| match &pattern.matcher {
+                NodeMatch::Query(lazy) => lazy.get().err().map(ToString::to_string),
+                NodeMatch::Node(_) => None,
+            })
+            .collect()
     }
 
     fn applies_to(&self, path: &str) -> bool {
@@ -638,21 +849,34 @@ impl Rule for DeclarativeRule {
         };
         let mut found: Vec<Diagnostic> = Vec::new();
         for pattern in &self.node_patterns {
-            if pattern.language != language || !pattern.root_kinds.iter().any(|k| k == node.kind()) {
+            if pattern.language != language || !pattern.root_kinds.iter().any(|k| k == node.kind())
+            {
                 continue;
             }
             match &pattern.matcher {
                 NodeMatch::Node(matcher) => {
-                    if matcher.matches(node, file) && Self::pattern_allows(&pattern.common, &file.path) {
+                    if matcher.matches(node, file)
+                        && Self::pattern_allows(&pattern.common, &file.path)
+                    {
                         let text = file.text_of(node);
-                        found.push(self.diagnostic(&pattern.common, node.byte_range(), &[("match", text)]));
+                        found.push(self.diagnostic(
+                            &pattern.common,
+                            node.byte_range(),
+                            &[("match", text)],
+                        ));
                     }
                 }
-                NodeMatch::Query {
-                    query,
-                    report,
-                    constraints,
-                } => {
+                NodeMatch::Query(lazy) => {
+                    // A built-in query that does not compile is caught by the
+                    // registry tests; user queries are compiled at load time.
+                    let Ok(CompiledQuery {
+                        query,
+                        report,
+                        constraints,
+                    }) = lazy.get()
+                    else {
+                        continue;
+                    };
                     let cursor = ctx.query_cursor();
                     cursor.set_max_start_depth(Some(0));
                     let mut matches = cursor.matches(query, node, file.text.as_bytes());
@@ -660,7 +884,8 @@ impl Rule for DeclarativeRule {
                         // A constraint holds for every node its capture took in
                         // this match; a capture absent from the taken branch of
                         // an alternation constrains nothing.
-                        let satisfied = constraints.iter().all(|(capture, text)| {
+                        let satisfied = constraints.iter().all(|(capture, index)| {
+                            let text = &lazy.constraints[*index].1;
                             m.captures()
                                 .iter()
                                 .filter(|c| c.index == *capture)
@@ -678,7 +903,8 @@ impl Rule for DeclarativeRule {
                             .iter()
                             .map(|c| (names[c.index as usize], file.text_of(c.node)))
                             .collect();
-                        let diagnostic = self.diagnostic(&pattern.common, target.byte_range(), &vars);
+                        let diagnostic =
+                            self.diagnostic(&pattern.common, target.byte_range(), &vars);
                         if !found.iter().any(|d| d.range == diagnostic.range) {
                             found.push(diagnostic);
                         }
@@ -722,10 +948,16 @@ impl Rule for DeclarativeRule {
             for pattern in &self.env_patterns {
                 if pattern.sources.contains(&assignment.source)
                     && pattern.key.matches(&assignment.key)
-                    && pattern.value.as_ref().is_none_or(|v| v.matches(&assignment.value))
+                    && pattern
+                        .value
+                        .as_ref()
+                        .is_none_or(|v| v.matches(&assignment.value))
                     && Self::pattern_allows(&pattern.common, &file.path)
                 {
-                    let vars = [("key", assignment.key.as_str()), ("value", assignment.value.as_str())];
+                    let vars = [
+                        ("key", assignment.key.as_str()),
+                        ("value", assignment.value.as_str()),
+                    ];
                     ctx.report(self.diagnostic(&pattern.common, assignment.range.clone(), &vars));
                 }
             }
@@ -738,7 +970,10 @@ impl DeclarativeRule {
         let dockerfile = file.dockerfile();
         for instruction in &dockerfile.instructions {
             for pattern in &self.docker_patterns {
-                if !pattern.instructions.iter().any(|i| *i == instruction.keyword)
+                if !pattern
+                    .instructions
+                    .iter()
+                    .any(|i| *i == instruction.keyword)
                     || (pattern.final_stage_only && !dockerfile.is_final_stage(instruction))
                     || !Self::pattern_allows(&pattern.common, &file.path)
                 {
@@ -788,18 +1023,36 @@ mod tests {
 
     #[test]
     fn root_kinds_of_query_patterns() {
-        assert_eq!(pattern_root_kinds("(call function: (_))", 0), Ok(vec!["call".to_string()]));
+        let kinds = |q: &str| query_root_kinds(q);
+        assert_eq!(kinds("(call function: (_))"), Ok(vec!["call".to_string()]));
         assert_eq!(
-            pattern_root_kinds("  [(call) @a (attribute (identifier))] @b", 0),
+            kinds("; a comment (not_a_kind)\n  [(call) @a (attribute (identifier))] @b"),
             Ok(vec!["call".to_string(), "attribute".to_string()])
         );
-        assert!(pattern_root_kinds("(_) @x", 0).is_err());
+        assert_eq!(
+            kinds("((identifier) @x (#eq? @x \"a)\")) (pair) @p"),
+            Ok(vec!["identifier".to_string(), "pair".to_string()])
+        );
+        assert!(kinds("(_) @x").is_err());
+        assert!(kinds("(call").is_err());
+    }
+
+    #[test]
+    fn user_query_errors_are_found_by_the_self_check() {
+        let yaml = "name: bad-query\ntask: TASK-3.4\nseverity: error\nconfidence: high\nsummary: s\nmessage: m\nlanguages: [python]\npatterns:\n  - languages: [python]\n    query: |\n      (call nosuchfield: (identifier))\ndocs: d\n";
+        let Ok(rule) = load_rule("r.yaml", yaml, RuleOrigin::User("r.yaml".into())) else {
+            panic!("loads");
+        };
+        let problems = rule.self_check();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("r.yaml:11"), "{}", problems[0]);
     }
 
     #[test]
     fn errors_name_the_file_and_line() {
         let yaml = "name: x\ntask: TASK-3.4\nseverity: fatal\n";
-        let Err(error) = load_rule("team/x.yaml", yaml, RuleOrigin::User("team/x.yaml".into())) else {
+        let Err(error) = load_rule("team/x.yaml", yaml, RuleOrigin::User("team/x.yaml".into()))
+        else {
             panic!("a bad severity must not load");
         };
         let text = error.to_string();

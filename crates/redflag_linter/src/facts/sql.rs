@@ -64,11 +64,16 @@ pub struct ColumnFact {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConstraintFact {
     PrimaryKey(Vec<String>),
-    Unique { name: Option<String>, columns: Vec<String> },
+    Unique {
+        name: Option<String>,
+        columns: Vec<String>,
+    },
     ForeignKey(ForeignKeyFact),
     /// MySQL's inline `INDEX`/`KEY`.
     Index(IndexFact),
-    Other { name: Option<String> },
+    Other {
+        name: Option<String>,
+    },
 }
 
 /// One operation of `ALTER TABLE`.
@@ -94,7 +99,10 @@ pub enum DdlStatement {
         constraints: Vec<ConstraintFact>,
     },
     CreateIndex(IndexFact),
-    AlterTable { table: String, ops: Vec<AlterOp> },
+    AlterTable {
+        table: String,
+        ops: Vec<AlterOp>,
+    },
     DropTables(Vec<String>),
     DropIndexes(Vec<String>),
 }
@@ -106,7 +114,11 @@ pub fn migration_role(path: &str) -> MigrationRole {
     let flyway_undo = name.starts_with('u')
         && name[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
         && name.contains("__");
-    if name == "down.sql" || name.ends_with(".down.sql") || name.ends_with("_down.sql") || flyway_undo {
+    if name == "down.sql"
+        || name.ends_with(".down.sql")
+        || name.ends_with("_down.sql")
+        || flyway_undo
+    {
         MigrationRole::Down
     } else {
         MigrationRole::Up
@@ -154,7 +166,8 @@ fn location(file: &SourceFile, span: Span) -> Location {
     let offset = |l: sqlparser::tokenizer::Location| {
         let line = usize::try_from(l.line).unwrap_or(0);
         let column = usize::try_from(l.column).unwrap_or(1).saturating_sub(1);
-        file.line_index.offset_of_char_column(&file.text, line, column)
+        file.line_index
+            .offset_of_char_column(&file.text, line, column)
     };
     let start = offset(span.start);
     let end = offset(span.end).max(start);
@@ -169,7 +182,12 @@ fn index_column(column: &ast::IndexColumn) -> Option<String> {
     }
 }
 
-fn foreign_key(file: &SourceFile, fk: &ast::ForeignKeyConstraint, span: Span, columns: Vec<String>) -> ForeignKeyFact {
+fn foreign_key(
+    file: &SourceFile,
+    fk: &ast::ForeignKeyConstraint,
+    span: Span,
+    columns: Vec<String>,
+) -> ForeignKeyFact {
     ForeignKeyFact {
         name: fk.name.as_ref().map(ident),
         columns,
@@ -233,7 +251,11 @@ fn ddl_statement(file: &SourceFile, statement: &ast::Statement) -> Option<DdlSta
             let table = object_name(&create.name);
             Some(DdlStatement::CreateTable {
                 columns: create.columns.iter().map(|c| column(file, c)).collect(),
-                constraints: create.constraints.iter().map(|c| constraint(file, &table, c)).collect(),
+                constraints: create
+                    .constraints
+                    .iter()
+                    .map(|c| constraint(file, &table, c))
+                    .collect(),
                 if_not_exists: create.if_not_exists,
                 table,
             })
@@ -257,8 +279,12 @@ fn ddl_statement(file: &SourceFile, statement: &ast::Statement) -> Option<DdlSta
         ast::Statement::Drop {
             object_type, names, ..
         } => match object_type {
-            ast::ObjectType::Table => Some(DdlStatement::DropTables(names.iter().map(object_name).collect())),
-            ast::ObjectType::Index => Some(DdlStatement::DropIndexes(names.iter().map(object_name).collect())),
+            ast::ObjectType::Table => Some(DdlStatement::DropTables(
+                names.iter().map(object_name).collect(),
+            )),
+            ast::ObjectType::Index => Some(DdlStatement::DropIndexes(
+                names.iter().map(object_name).collect(),
+            )),
             _ => None,
         },
         _ => None,
@@ -269,7 +295,9 @@ fn alter_op(file: &SourceFile, table: &str, op: &ast::AlterTableOperation) -> Op
     use ast::AlterTableOperation as Op;
     Some(match op {
         Op::AddColumn { column_def, .. } => AlterOp::AddColumn(column(file, column_def)),
-        Op::DropColumn { column_names, .. } => AlterOp::DropColumns(column_names.iter().map(ident).collect()),
+        Op::DropColumn { column_names, .. } => {
+            AlterOp::DropColumns(column_names.iter().map(ident).collect())
+        }
         Op::RenameColumn {
             old_column_name,
             new_column_name,
@@ -281,9 +309,13 @@ fn alter_op(file: &SourceFile, table: &str, op: &ast::AlterTableOperation) -> Op
             let name = match table_name {
                 ast::RenameTableNameKind::As(name) | ast::RenameTableNameKind::To(name) => name,
             };
-            AlterOp::RenameTable { to: object_name(name) }
+            AlterOp::RenameTable {
+                to: object_name(name),
+            }
         }
-        Op::AddConstraint { constraint: c, .. } => AlterOp::AddConstraint(constraint(file, table, c)),
+        Op::AddConstraint { constraint: c, .. } => {
+            AlterOp::AddConstraint(constraint(file, table, c))
+        }
         Op::DropConstraint { name, .. } => AlterOp::DropConstraint { name: ident(name) },
         Op::DropForeignKey { name, .. } => AlterOp::DropConstraint { name: ident(name) },
         Op::DropPrimaryKey { .. } => AlterOp::DropPrimaryKey,
@@ -304,7 +336,10 @@ mod tests {
 
     #[test]
     fn down_migrations_are_recognised() {
-        assert_eq!(migration_role("migrations/2024-01-01-000000_init/down.sql"), MigrationRole::Down);
+        assert_eq!(
+            migration_role("migrations/2024-01-01-000000_init/down.sql"),
+            MigrationRole::Down
+        );
         assert_eq!(migration_role("db/0001_init.down.sql"), MigrationRole::Down);
         assert_eq!(migration_role("db/U2__drop.sql"), MigrationRole::Down);
         assert_eq!(migration_role("db/V2__add.sql"), MigrationRole::Up);
@@ -316,7 +351,13 @@ mod tests {
     fn inline_and_table_level_foreign_keys_with_their_lines() {
         let sql = "CREATE TABLE orders (\n  id BIGSERIAL PRIMARY KEY,\n  user_id BIGINT NOT NULL REFERENCES users (id),\n  shop_id BIGINT,\n  CONSTRAINT orders_shop_fk FOREIGN KEY (shop_id) REFERENCES \"Shops\" (id)\n);\n";
         let found = facts("m/001.sql", sql);
-        let DdlStatement::CreateTable { table, columns, constraints, .. } = &found.statements[0] else {
+        let DdlStatement::CreateTable {
+            table,
+            columns,
+            constraints,
+            ..
+        } = &found.statements[0]
+        else {
             panic!("create table");
         };
         assert_eq!(table, "orders");
@@ -346,10 +387,25 @@ mod tests {
         let DdlStatement::AlterTable { ops, .. } = &found.statements[1] else {
             panic!("alter");
         };
-        assert!(matches!(ops[0], AlterOp::AddConstraint(ConstraintFact::ForeignKey(_))));
-        assert_eq!(ops[1], AlterOp::RenameColumn { from: "a".into(), to: "b".into() });
-        assert_eq!(found.statements[2], DdlStatement::DropIndexes(vec!["idx".into()]));
-        assert_eq!(found.statements[3], DdlStatement::DropTables(vec!["old".into()]));
+        assert!(matches!(
+            ops[0],
+            AlterOp::AddConstraint(ConstraintFact::ForeignKey(_))
+        ));
+        assert_eq!(
+            ops[1],
+            AlterOp::RenameColumn {
+                from: "a".into(),
+                to: "b".into()
+            }
+        );
+        assert_eq!(
+            found.statements[2],
+            DdlStatement::DropIndexes(vec!["idx".into()])
+        );
+        assert_eq!(
+            found.statements[3],
+            DdlStatement::DropTables(vec!["old".into()])
+        );
     }
 
     #[test]

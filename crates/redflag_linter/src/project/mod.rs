@@ -37,7 +37,10 @@ pub struct ProjectModel {
 impl ProjectModel {
     /// Merges per-file facts.
     #[must_use]
-    pub fn build(mut files: Vec<FileFacts>, configured_dialect: Option<SqlDialect>) -> ProjectModel {
+    pub fn build(
+        mut files: Vec<FileFacts>,
+        configured_dialect: Option<SqlDialect>,
+    ) -> ProjectModel {
         files.sort_by(|a, b| natural_cmp(&a.path, &b.path));
         let sql: Vec<&SqlFacts> = files.iter().filter_map(|f| f.sql.as_ref()).collect();
         let (sql_dialect, sql_dialect_origin) = match configured_dialect {

@@ -8,7 +8,9 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::facts::sql::{AlterOp, ColumnFact, ConstraintFact, DdlStatement, ForeignKeyFact, IndexFact};
+use crate::facts::sql::{
+    AlterOp, ColumnFact, ConstraintFact, DdlStatement, ForeignKeyFact, IndexFact,
+};
 
 /// An index of a table. `None` columns are expressions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +52,8 @@ impl Table {
     pub fn covering(&self, columns: &[String]) -> Option<Coverage> {
         let wanted: Vec<&str> = sorted(columns.iter().map(String::as_str));
         let leading_matches = |key: &[String]| {
-            key.len() >= wanted.len() && sorted(key[..wanted.len()].iter().map(String::as_str)) == wanted
+            key.len() >= wanted.len()
+                && sorted(key[..wanted.len()].iter().map(String::as_str)) == wanted
         };
         if self.primary_key.as_deref().is_some_and(leading_matches) {
             return Some(Coverage::PrimaryKey);
@@ -62,7 +65,8 @@ impl Table {
             .iter()
             .filter(|index| !index.partial && index.columns.len() >= wanted.len())
             .find(|index| {
-                let lead: Option<Vec<String>> = index.columns[..wanted.len()].iter().cloned().collect();
+                let lead: Option<Vec<String>> =
+                    index.columns[..wanted.len()].iter().cloned().collect();
                 lead.is_some_and(|lead| leading_matches(&lead))
             })
             .map(|index| Coverage::Index(index.name.clone()))
@@ -100,7 +104,11 @@ impl Schema {
                 }
                 // Indexes declared before the table (in another file read
                 // earlier) are kept.
-                let indexes = self.tables.remove(table).map(|t| t.indexes).unwrap_or_default();
+                let indexes = self
+                    .tables
+                    .remove(table)
+                    .map(|t| t.indexes)
+                    .unwrap_or_default();
                 let mut created = Table {
                     name: table.clone(),
                     indexes,
@@ -136,15 +144,21 @@ impl Schema {
     }
 
     fn table_mut(&mut self, name: &str) -> &mut Table {
-        self.tables.entry(name.to_string()).or_insert_with(|| Table {
-            name: name.to_string(),
-            ..Table::default()
-        })
+        self.tables
+            .entry(name.to_string())
+            .or_insert_with(|| Table {
+                name: name.to_string(),
+                ..Table::default()
+            })
     }
 
     fn add_index(&mut self, index: &IndexFact) {
         let table = self.table_mut(&index.table);
-        let columns: Vec<String> = index.columns.iter().map(|c| c.clone().unwrap_or_default()).collect();
+        let columns: Vec<String> = index
+            .columns
+            .iter()
+            .map(|c| c.clone().unwrap_or_default())
+            .collect();
         let name = index
             .name
             .clone()
@@ -177,7 +191,9 @@ impl Schema {
             }
             AlterOp::AddColumn(column) => add_column(self.table_mut(table_name), column),
             AlterOp::AddConstraint(ConstraintFact::Index(index)) => self.add_index(index),
-            AlterOp::AddConstraint(constraint) => add_constraint(self.table_mut(table_name), constraint),
+            AlterOp::AddConstraint(constraint) => {
+                add_constraint(self.table_mut(table_name), constraint)
+            }
             AlterOp::DropColumns(columns) => {
                 let table = self.table_mut(table_name);
                 let touches = |key: &[String]| key.iter().any(|c| columns.contains(c));
@@ -229,7 +245,10 @@ impl Schema {
                 }
             }
             AlterOp::DropPrimaryKey => self.table_mut(table_name).primary_key = None,
-            AlterOp::DropIndex { name } => self.table_mut(table_name).indexes.retain(|i| &i.name != name),
+            AlterOp::DropIndex { name } => self
+                .table_mut(table_name)
+                .indexes
+                .retain(|i| &i.name != name),
         }
         table_name.to_string()
     }
@@ -274,7 +293,11 @@ fn add_constraint(table: &mut Table, constraint: &ConstraintFact) {
             table.foreign_keys.push((name, fk.clone()));
         }
         ConstraintFact::Index(index) => {
-            let columns: Vec<String> = index.columns.iter().map(|c| c.clone().unwrap_or_default()).collect();
+            let columns: Vec<String> = index
+                .columns
+                .iter()
+                .map(|c| c.clone().unwrap_or_default())
+                .collect();
             table.indexes.push(Index {
                 name: index
                     .name
@@ -308,7 +331,11 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
                     n[zeros..].to_vec()
                 };
                 let (tl, tr) = (trim(nl), trim(nr));
-                let order = tl.len().cmp(&tr.len()).then_with(|| tl.cmp(&tr)).then_with(|| dl.cmp(&dr));
+                let order = tl
+                    .len()
+                    .cmp(&tr.len())
+                    .then_with(|| tl.cmp(&tr))
+                    .then_with(|| dl.cmp(&dr));
                 if order != Ordering::Equal {
                     return order;
                 }
@@ -336,7 +363,13 @@ mod tests {
     fn replay(migrations: &[&str]) -> Schema {
         let mut schema = Schema::default();
         for (i, sql) in migrations.iter().enumerate() {
-            let file = SourceFile::new(format!("m/{i}.sql"), FileKind::Sql, (*sql).to_string(), None, false);
+            let file = SourceFile::new(
+                format!("m/{i}.sql"),
+                FileKind::Sql,
+                (*sql).to_string(),
+                None,
+                false,
+            );
             for statement in collect_sql_facts(&file).statements {
                 schema.apply(&statement);
             }
@@ -357,10 +390,23 @@ mod tests {
         ]);
         let table = &schema.tables["t"];
         assert_eq!(table.covering(&cols(&["a"])), Some(Coverage::PrimaryKey));
-        assert_eq!(table.covering(&cols(&["b", "a"])), Some(Coverage::PrimaryKey));
-        assert_eq!(table.covering(&cols(&["c"])), Some(Coverage::Index("t_c_a".into())));
-        assert_eq!(table.covering(&cols(&["d"])), Some(Coverage::Unique("t_d_key".into())));
-        assert_eq!(table.covering(&cols(&["b"])), None, "partial and non-leading do not cover");
+        assert_eq!(
+            table.covering(&cols(&["b", "a"])),
+            Some(Coverage::PrimaryKey)
+        );
+        assert_eq!(
+            table.covering(&cols(&["c"])),
+            Some(Coverage::Index("t_c_a".into()))
+        );
+        assert_eq!(
+            table.covering(&cols(&["d"])),
+            Some(Coverage::Unique("t_d_key".into()))
+        );
+        assert_eq!(
+            table.covering(&cols(&["b"])),
+            None,
+            "partial and non-leading do not cover"
+        );
     }
 
     #[test]
@@ -391,11 +437,23 @@ mod tests {
 
     #[test]
     fn natural_order_of_migration_names() {
-        let mut names = vec!["V10__c.sql", "V2__b.sql", "V1__a.sql", "migrations/0003_x.sql", "migrations/0020_y.sql"];
+        let mut names = vec![
+            "V10__c.sql",
+            "V2__b.sql",
+            "V1__a.sql",
+            "migrations/0003_x.sql",
+            "migrations/0020_y.sql",
+        ];
         names.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             names,
-            ["V1__a.sql", "V2__b.sql", "V10__c.sql", "migrations/0003_x.sql", "migrations/0020_y.sql"]
+            [
+                "V1__a.sql",
+                "V2__b.sql",
+                "V10__c.sql",
+                "migrations/0003_x.sql",
+                "migrations/0020_y.sql"
+            ]
         );
     }
 }

@@ -74,7 +74,10 @@ pub fn env_assignments(file: &SourceFile) -> Vec<EnvAssignment> {
                 .collect()
         }
         FileKind::Yaml => match file.yaml() {
-            Ok(documents) => documents.iter().flat_map(|doc| yaml_assignments(file, doc)).collect(),
+            Ok(documents) => documents
+                .iter()
+                .flat_map(|doc| yaml_assignments(file, doc))
+                .collect(),
             Err(_) => Vec::new(),
         },
         _ => Vec::new(),
@@ -90,11 +93,14 @@ fn yaml_assignments(file: &SourceFile, document: &YamlNode) -> Vec<EnvAssignment
                 continue;
             };
             for (key, value) in yaml::entries(environment) {
-                if let (Some(key_text), Some(value_text)) = (yaml::scalar_text(key), yaml::scalar_text(value)) {
+                if let (Some(key_text), Some(value_text)) =
+                    (yaml::scalar_text(key), yaml::scalar_text(value))
+                {
                     found.push(EnvAssignment {
                         key: key_text.into_owned(),
                         value: value_text.into_owned(),
-                        range: span(file, key).start..span(file, value).end.max(span(file, key).end),
+                        range: span(file, key).start
+                            ..span(file, value).end.max(span(file, key).end),
                         source: EnvSource::Compose,
                     });
                 }
@@ -120,14 +126,19 @@ fn yaml_assignments(file: &SourceFile, document: &YamlNode) -> Vec<EnvAssignment
             for (key, value) in yaml::entries(node) {
                 if yaml::scalar_text(key).as_deref() == Some("env") {
                     for item in yaml::items(value) {
-                        let (Some(name), Some(val)) = (yaml::get(item, "name"), yaml::get(item, "value")) else {
+                        let (Some(name), Some(val)) =
+                            (yaml::get(item, "name"), yaml::get(item, "value"))
+                        else {
                             continue;
                         };
-                        if let (Some(name_text), Some(value_text)) = (yaml::scalar_text(name), yaml::scalar_text(val)) {
+                        if let (Some(name_text), Some(value_text)) =
+                            (yaml::scalar_text(name), yaml::scalar_text(val))
+                        {
                             found.push(EnvAssignment {
                                 key: name_text.into_owned(),
                                 value: value_text.into_owned(),
-                                range: span(file, name).start..span(file, val).end.max(span(file, name).end),
+                                range: span(file, name).start
+                                    ..span(file, val).end.max(span(file, name).end),
                                 source: EnvSource::Kubernetes,
                             });
                         }

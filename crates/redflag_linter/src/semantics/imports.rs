@@ -31,7 +31,11 @@ impl Imports {
         };
         let mut imports = Imports {
             bindings: HashMap::new(),
-            separator: if language == Language::Rust { "::" } else { "." },
+            separator: if language == Language::Rust {
+                "::"
+            } else {
+                "."
+            },
         };
         let Some(tree) = file.tree() else {
             return imports;
@@ -84,7 +88,11 @@ impl Imports {
     /// imported name: `t.sleep` → `time.sleep`, `fs::read` → `std::fs::read`.
     #[must_use]
     pub fn resolve(&self, path: &str) -> String {
-        let sep = if self.separator.is_empty() { "." } else { self.separator };
+        let sep = if self.separator.is_empty() {
+            "."
+        } else {
+            self.separator
+        };
         let (head, rest) = match path.split_once(sep) {
             Some((head, rest)) => (head, Some(rest)),
             None => (path, None),
@@ -113,9 +121,10 @@ impl Imports {
                     self.bind(&head.clone(), head);
                 }
                 "aliased_import" => {
-                    let (Some(path), Some(alias)) =
-                        (name.child_by_field_name("name"), name.child_by_field_name("alias"))
-                    else {
+                    let (Some(path), Some(alias)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) else {
                         continue;
                     };
                     self.bind(file.text_of(alias), compact(file.text_of(path)));
@@ -138,9 +147,10 @@ impl Imports {
                     self.bind(&imported, format!("{module}.{imported}"));
                 }
                 "aliased_import" => {
-                    let (Some(path), Some(alias)) =
-                        (name.child_by_field_name("name"), name.child_by_field_name("alias"))
-                    else {
+                    let (Some(path), Some(alias)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) else {
                         continue;
                     };
                     let imported = compact(file.text_of(path));
@@ -203,8 +213,10 @@ impl Imports {
 
     /// `const fs = require("fs")` and `const { execSync: run } = require("child_process")`.
     fn js_require(&mut self, file: &SourceFile, node: Node<'_>) {
-        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value"))
-        else {
+        let (Some(name), Some(value)) = (
+            node.child_by_field_name("name"),
+            node.child_by_field_name("value"),
+        ) else {
             return;
         };
         let Some(module) = require_target(file, value) else {
@@ -221,9 +233,10 @@ impl Imports {
                             self.bind(imported, format!("{module}.{imported}"));
                         }
                         "pair_pattern" => {
-                            let (Some(key), Some(local)) =
-                                (prop.child_by_field_name("key"), prop.child_by_field_name("value"))
-                            else {
+                            let (Some(key), Some(local)) = (
+                                prop.child_by_field_name("key"),
+                                prop.child_by_field_name("value"),
+                            ) else {
                                 continue;
                             };
                             if local.kind() == "identifier" {
@@ -265,9 +278,10 @@ impl Imports {
                     self.bind(&local, prefix.clone());
                 }
                 "use_as_clause" => {
-                    let (Some(path), Some(alias)) =
-                        (tree.child_by_field_name("path"), tree.child_by_field_name("alias"))
-                    else {
+                    let (Some(path), Some(alias)) = (
+                        tree.child_by_field_name("path"),
+                        tree.child_by_field_name("alias"),
+                    ) else {
                         continue;
                     };
                     self.bind(file.text_of(alias), join(&compact(file.text_of(path))));

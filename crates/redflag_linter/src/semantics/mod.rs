@@ -96,7 +96,10 @@ pub enum ExecutionContext<'a> {
 #[must_use]
 pub fn has_async_keyword(node: Node<'_>) -> bool {
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).take(6).any(|child| child.kind() == "async");
+    let found = node
+        .children(&mut cursor)
+        .take(6)
+        .any(|child| child.kind() == "async");
     found
 }
 
@@ -130,7 +133,12 @@ const OFFLOADING_CALLEES: &[&str] = &[
     "Worker",
 ];
 
-fn is_offloaded(file: &SourceFile, language: Language, callback: Node<'_>, ancestors: &[Node<'_>]) -> bool {
+fn is_offloaded(
+    file: &SourceFile,
+    language: Language,
+    callback: Node<'_>,
+    ancestors: &[Node<'_>],
+) -> bool {
     // The callback is an argument: its parent is the argument list, whose
     // parent is the call.
     let Some(position) = ancestors.iter().rposition(|a| a.id() == callback.id()) else {
@@ -159,7 +167,11 @@ fn is_offloaded(file: &SourceFile, language: Language, callback: Node<'_>, ances
 /// callbacks (closures, arrow functions, lambdas) are transparent unless they
 /// are handed to a thread pool; a nested synchronous function ends the walk.
 #[must_use]
-pub fn execution_context<'a>(file: &SourceFile, language: Language, ancestors: &[Node<'a>]) -> ExecutionContext<'a> {
+pub fn execution_context<'a>(
+    file: &SourceFile,
+    language: Language,
+    ancestors: &[Node<'a>],
+) -> ExecutionContext<'a> {
     for (index, &node) in ancestors.iter().enumerate().rev() {
         let within = &ancestors[..=index];
         match (language, node.kind()) {
@@ -187,7 +199,9 @@ pub fn execution_context<'a>(file: &SourceFile, language: Language, ancestors: &
                     ExecutionContext::Sync
                 };
             }
-            (Language::Rust, "impl_item" | "trait_item" | "mod_item") => return ExecutionContext::Sync,
+            (Language::Rust, "impl_item" | "trait_item" | "mod_item") => {
+                return ExecutionContext::Sync
+            }
             (_, "arrow_function") => {
                 if has_async_keyword(node) {
                     return ExecutionContext::Async(node);
