@@ -228,7 +228,10 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let setup_time = started.elapsed();
     if args.verbose {
         match &resolved.config {
-            Some(config) => eprintln!("redflag: configuration {}", config.path.display()),
+            Some(config) => eprintln!(
+                "redflag: configuration {}",
+                redflag_workspace::display_path(&config.path, &cwd)
+            ),
             None => eprintln!("redflag: no configuration file; using defaults"),
         }
     }

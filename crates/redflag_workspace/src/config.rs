@@ -235,7 +235,7 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
 /// # Errors
 /// A configuration file that exists but is invalid.
 pub fn discover_config(start: &Path) -> Result<Option<LoadedConfig>, ConfigError> {
-    let absolute = if start.is_absolute() {
+    let joined = if start.is_absolute() {
         start.to_path_buf()
     } else {
         std::env::current_dir()
@@ -245,6 +245,11 @@ pub fn discover_config(start: &Path) -> Result<Option<LoadedConfig>, ConfigError
             })?
             .join(start)
     };
+    // `.` components would otherwise show up in the config's path.
+    let absolute: PathBuf = joined
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
     let mut dir = if absolute.is_dir() {
         Some(absolute.as_path())
     } else {

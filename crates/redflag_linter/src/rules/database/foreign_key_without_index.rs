@@ -49,7 +49,7 @@ impl Rule for ForeignKeyWithoutIndex {
                 ctx.report(ProjectDiagnostic {
                     location: Some(fk.location.clone()),
                     message: format!(
-                        "foreign key `{}({columns})` → `{referenced}` has no index on `{}({columns})`: deleting or updating a `{}` row, and every join through this key, scans the whole `{}` table{assumed}",
+                        "foreign key `{}({columns})` → `{referenced}` has no index on `{}({columns})`: every delete or key update in `{}`, and every join through this key, scans the whole `{}` table{assumed}",
                         table.name, table.name, fk.referenced_table, table.name
                     ),
                     help: Some(format!(

@@ -1,0 +1,29 @@
+import asyncio
+import os
+
+import aiofiles
+import httpx
+from fastapi import FastAPI
+
+app = FastAPI(debug=os.environ.get("APP_DEBUG") == "1")
+CA_BUNDLE = os.environ.get("CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+
+
+@app.get("/v1/report")
+async def report():
+    await asyncio.sleep(0.1)
+    async with aiofiles.open("/srv/report.json") as f:
+        body = await f.read()
+    async with httpx.AsyncClient(verify=CA_BUNDLE, timeout=5) as client:
+        upstream = await client.get("https://reports.internal/latest")
+    rendered = await asyncio.to_thread(render, body, upstream.text)
+    return {"report": rendered}
+
+
+def render(body: str, upstream: str) -> str:
+    with open("/srv/template.txt") as f:
+        return f.read().format(body=body, upstream=upstream)
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=8000)
