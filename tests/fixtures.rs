@@ -39,12 +39,23 @@ fn fixture_repositories_give_their_expected_findings() {
         }
         let want_status = if expected.is_empty() { 0 } else { 1 };
         if output.status.code() != Some(want_status) {
-            failures.push(format!("{}: exit status {:?}, expected {want_status}", dir.display(), output.status.code()));
+            failures.push(format!(
+                "{}: exit status {:?}, expected {want_status}",
+                dir.display(),
+                output.status.code()
+            ));
         }
         // One thread or many: the same bytes.
-        let single = redflag_with_env(&dir, &["check", "--output-format", "json"], &[("RAYON_NUM_THREADS", "1")]);
+        let single = redflag_with_env(
+            &dir,
+            &["check", "--output-format", "json"],
+            &[("RAYON_NUM_THREADS", "1")],
+        );
         if single.stdout != output.stdout {
-            failures.push(format!("{}: output differs with RAYON_NUM_THREADS=1", dir.display()));
+            failures.push(format!(
+                "{}: output differs with RAYON_NUM_THREADS=1",
+                dir.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

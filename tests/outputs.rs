@@ -23,7 +23,8 @@ fn run(name: &str, args: &[&str]) -> String {
 
 fn sarif_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(workspace().join("testdata/schemas/sarif-schema-2.1.0.json")).expect("schema"),
+        &std::fs::read_to_string(workspace().join("testdata/schemas/sarif-schema-2.1.0.json"))
+            .expect("schema"),
     )
     .expect("schema is JSON");
     jsonschema::draft4::new(&schema).expect("the SARIF schema compiles")
@@ -36,13 +37,20 @@ fn assert_valid_sarif(text: &str) -> Value {
         .iter_errors(&document)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
     document
 }
 
 #[test]
 fn json_output_snapshot() {
-    insta::assert_snapshot!("json_python_fastapi_orders", run("python-fastapi-orders", &["--output-format", "json"]));
+    insta::assert_snapshot!(
+        "json_python_fastapi_orders",
+        run("python-fastapi-orders", &["--output-format", "json"])
+    );
 }
 
 #[test]
@@ -54,7 +62,12 @@ fn sarif_output_snapshot_and_schema() {
 
 #[test]
 fn sarif_carries_the_contract_fields() {
-    for name in ["python-fastapi-orders", "django-shop", "sql-migrations", "suppressions"] {
+    for name in [
+        "python-fastapi-orders",
+        "django-shop",
+        "sql-migrations",
+        "suppressions",
+    ] {
         let document = assert_valid_sarif(&run(name, &["--output-format", "sarif"]));
         let runs = document["runs"].as_array().expect("runs");
         assert_eq!(runs.len(), 1, "{name}: one run");
@@ -62,9 +75,19 @@ fn sarif_carries_the_contract_fields() {
         let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
         for rule in rules {
             let id = rule["id"].as_str().expect("id");
-            assert!(rule["help"]["text"].as_str().is_some_and(|t| t.contains("## Why it matters")), "{id}");
+            assert!(
+                rule["help"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("## Why it matters")),
+                "{id}"
+            );
             assert!(rule["help"]["markdown"].as_str().is_some(), "{id}");
-            assert!(rule["helpUri"].as_str().is_some_and(|u| u.starts_with("https://")), "{id}");
+            assert!(
+                rule["helpUri"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("https://")),
+                "{id}"
+            );
             let tags: Vec<&str> = rule["properties"]["tags"]
                 .as_array()
                 .expect("tags")
@@ -72,8 +95,14 @@ fn sarif_carries_the_contract_fields() {
                 .filter_map(Value::as_str)
                 .collect();
             assert!(rule["properties"]["precision"].is_string(), "{id}");
-            if let Some(task) = rule["properties"]["task"].as_str().filter(|t| !t.is_empty()) {
-                assert!(tags.contains(&format!("task/{task}").as_str()), "{id}: {tags:?}");
+            if let Some(task) = rule["properties"]["task"]
+                .as_str()
+                .filter(|t| !t.is_empty())
+            {
+                assert!(
+                    tags.contains(&format!("task/{task}").as_str()),
+                    "{id}: {tags:?}"
+                );
             }
             if tags.contains(&"security") {
                 let score: f64 = rule["properties"]["security-severity"]
@@ -86,16 +115,31 @@ fn sarif_carries_the_contract_fields() {
         }
         for result in run["results"].as_array().expect("results") {
             let properties = &result["properties"];
-            assert!(properties["task"].as_str().is_some_and(|t| t.starts_with("TASK-") || t.starts_with("SCOPE-")));
-            assert!(properties.get("redFlag").is_some(), "every result carries redFlag: {result}");
-            assert_eq!(result["partialFingerprints"]["redflag/v1"].as_str().map(str::len), Some(32));
+            assert!(properties["task"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("TASK-") || t.starts_with("SCOPE-")));
+            assert!(
+                properties.get("redFlag").is_some(),
+                "every result carries redFlag: {result}"
+            );
+            assert_eq!(
+                result["partialFingerprints"]["redflag/v1"]
+                    .as_str()
+                    .map(str::len),
+                Some(32)
+            );
             let region = &result["locations"][0]["physicalLocation"]["region"];
             for key in ["startLine", "startColumn", "endLine", "endColumn"] {
-                assert!(region[key].as_u64().is_some_and(|n| n >= 1), "{name}: {key} in {region}");
+                assert!(
+                    region[key].as_u64().is_some_and(|n| n >= 1),
+                    "{name}: {key} in {region}"
+                );
             }
         }
         // The task's text travels with the rule descriptor.
-        assert!(rules.iter().any(|r| r["properties"]["taskText"].as_str().is_some_and(|t| !t.is_empty())));
+        assert!(rules.iter().any(|r| r["properties"]["taskText"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())));
     }
 }
 
@@ -104,12 +148,16 @@ fn sarif_for_a_clean_repository_has_one_run_with_no_results() {
     let document = assert_valid_sarif(&run("clean-service", &["--output-format", "sarif"]));
     assert_eq!(document["runs"].as_array().map(Vec::len), Some(1));
     assert_eq!(document["runs"][0]["results"], Value::Array(vec![]));
-    assert_eq!(document["runs"][0]["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(
+        document["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
 }
 
 #[test]
 fn red_flags_and_tasks_appear_in_json_findings() {
-    let report: Value = serde_json::from_str(&run("rust-axum-service", &["--output-format", "json"])).unwrap();
+    let report: Value =
+        serde_json::from_str(&run("rust-axum-service", &["--output-format", "json"])).unwrap();
     assert_eq!(report["version"], 1);
     let blocking = report["findings"]
         .as_array()
@@ -119,27 +167,50 @@ fn red_flags_and_tasks_appear_in_json_findings() {
         .expect("a blocking call");
     assert_eq!(blocking["task"], "SCOPE-3.2");
     assert_eq!(blocking["redFlag"], "RF-8");
-    assert!(blocking["taskText"].as_str().unwrap().starts_with("Event-driven work"));
-    let tls = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "tls-verification-disabled").unwrap();
-    assert!(tls.get("redFlag").is_none(), "TLS has no red flag: absent, not null");
+    assert!(blocking["taskText"]
+        .as_str()
+        .unwrap()
+        .starts_with("Event-driven work"));
+    let tls = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "tls-verification-disabled")
+        .unwrap();
+    assert!(
+        tls.get("redFlag").is_none(),
+        "TLS has no red flag: absent, not null"
+    );
 }
 
 #[test]
 fn full_output_snapshot() {
-    insta::assert_snapshot!("full_suppressions", run("suppressions", &["--color", "never"]));
+    insta::assert_snapshot!(
+        "full_suppressions",
+        run("suppressions", &["--color", "never"])
+    );
 }
 
 #[test]
 fn concise_output_snapshot() {
-    insta::assert_snapshot!("concise_django_shop", run("django-shop", &["--output-format", "concise"]));
+    insta::assert_snapshot!(
+        "concise_django_shop",
+        run("django-shop", &["--output-format", "concise"])
+    );
 }
 
 #[test]
 fn github_output_snapshot() {
-    insta::assert_snapshot!("github_sql_migrations", run("sql-migrations", &["--output-format", "github"]));
+    insta::assert_snapshot!(
+        "github_sql_migrations",
+        run("sql-migrations", &["--output-format", "github"])
+    );
 }
 
 #[test]
 fn statistics_output_snapshot() {
-    insta::assert_snapshot!("statistics_python_fastapi_orders", run("python-fastapi-orders", &["--statistics"]));
+    insta::assert_snapshot!(
+        "statistics_python_fastapi_orders",
+        run("python-fastapi-orders", &["--statistics"])
+    );
 }

@@ -120,13 +120,18 @@ impl Registry {
             }
         }
         paths.sort();
+        let cwd = std::env::current_dir().unwrap_or_default();
         for path in &paths {
-            let shown = path.display().to_string();
+            let shown = redflag_workspace::display_path(path, &cwd);
             let text = std::fs::read_to_string(path).map_err(|e| RegistryError::Io {
                 path: shown.clone(),
                 message: e.to_string(),
             })?;
             let rule = load_rule(&shown, &text, RuleOrigin::User(shown.clone()))?;
+            // A query that does not compile is reported at its own line.
+            if let Some(error) = rule.compile_errors().into_iter().next() {
+                return Err(error.into());
+            }
             let problems = validate(&rule, false);
             if !problems.is_empty() {
                 return Err(RegistryError::Invalid {
@@ -212,8 +217,8 @@ fn is_kebab_case(name: &str) -> bool {
         && !name.contains("--")
 }
 
-/// Everything wrong with a rule's metadata. `builtin` adds the docs template
-/// check that user rules are spared.
+/// Everything wrong with a rule's metadata. `builtin` adds the checks user
+/// rules are spared: the docs template and the valid/invalid examples.
 #[must_use]
 pub fn validate(rule: &dyn Rule, builtin: bool) -> Vec<String> {
     let meta = rule.meta();
@@ -255,10 +260,11 @@ pub fn validate(rule: &dyn Rule, builtin: bool) -> Vec<String> {
             }
         }
     }
-    if meta.valid.is_empty() {
+    // Built-in rules prove themselves with examples; user rules may.
+    if builtin && meta.valid.is_empty() {
         problems.push("needs at least one valid example".to_string());
     }
-    if meta.invalid.is_empty() {
+    if builtin && meta.invalid.is_empty() {
         problems.push("needs at least one invalid example".to_string());
     }
     if meta.invalid.iter().any(|e| e.findings == 0) {

@@ -96,19 +96,32 @@ impl LazyQuery {
     }
 
     fn compile(&self) -> Result<CompiledQuery, RuleFileError> {
-        let error = |message: String| RuleFileError {
+        let error = |line: u64, message: String| RuleFileError {
             path: self.path.clone(),
-            line: Some(self.line),
+            line: Some(line),
             message: format!("pattern {}: {message}", self.pattern),
         };
         let language = self.language;
         let query = Query::new(&language.grammar(), &self.source).map_err(|e| {
-            error(format!(
-                "the {language} query does not compile (query line {}, column {}): {}",
-                e.row + 1,
-                e.column + 1,
-                e.message.trim()
-            ))
+            use redflag_syntax::tree_sitter::QueryErrorKind as Kind;
+            let what = match e.kind {
+                Kind::Syntax => "syntax error",
+                Kind::NodeType => "unknown node kind",
+                Kind::Field => "unknown field",
+                Kind::Capture => "unknown capture",
+                Kind::Predicate => "invalid predicate",
+                Kind::Structure => "impossible pattern",
+                Kind::Language => "grammar mismatch",
+            };
+            // The line in the rule file: the query's first line plus the row.
+            error(
+                self.line + e.row as u64,
+                format!(
+                    "the {language} query does not compile: {what} `{}` at column {}",
+                    e.message.trim().trim_matches('"'),
+                    e.column + 1
+                ),
+            )
         })?;
         let names = query.capture_names();
         let capture = |name: &str| {
@@ -120,9 +133,10 @@ impl LazyQuery {
         let mut constraints = Vec::new();
         for (index, (name, _)) in self.constraints.iter().enumerate() {
             let id = capture(name).ok_or_else(|| {
-                error(format!(
-                    "`where` names `@{name}`, which the query does not capture"
-                ))
+                error(
+                    self.line,
+                    format!("`where` names `@{name}`, which the query does not capture"),
+                )
             })?;
             constraints.push((id, index));
         }
@@ -682,8 +696,17 @@ pub fn load_rule(
     origin: RuleOrigin,
 ) -> Result<DeclarativeRule, RuleFileError> {
     let loader = Loader { path };
-    let spec: RuleSpec =
-        serde_saphyr::from_str(text).map_err(|e| loader.error(None, one_line(&e.to_string())))?;
+    let spec: RuleSpec = serde_saphyr::from_str(text).map_err(|e| {
+        let line = e.location().map(|l| l.line()).filter(|l| *l > 0);
+        let message = one_line(&e.without_snippet().to_string());
+        // The position goes into `path:line`; keep the message plain.
+        let message = message.trim_start_matches("error:").trim();
+        let message = match message.split_once(": ") {
+            Some((position, rest)) if position.starts_with("line ") => rest,
+            _ => message,
+        };
+        loader.error(line, message.to_string())
+    })?;
     let mut claimed = Vec::new();
     for name in &spec.languages {
         match (name.value.as_str(), FileKind::from_name(&name.value)) {
@@ -817,12 +840,9 @@ impl Rule for DeclarativeRule {
     }
 
     fn self_check(&self) -> Vec<String> {
-        self.node_patterns
+        self.compile_errors()
             .iter()
-            .filter_map(|pattern| match &pattern.matcher {
-                NodeMatch::Query(lazy) => lazy.get().err().map(ToString::to_string),
-                NodeMatch::Node(_) => None,
-            })
+            .map(ToString::to_string)
             .collect()
     }
 
@@ -966,6 +986,18 @@ impl Rule for DeclarativeRule {
 }
 
 impl DeclarativeRule {
+    /// Compiles every query now and returns what did not compile.
+    #[must_use]
+    pub fn compile_errors(&self) -> Vec<RuleFileError> {
+        self.node_patterns
+            .iter()
+            .filter_map(|pattern| match &pattern.matcher {
+                NodeMatch::Query(lazy) => lazy.get().err().cloned(),
+                NodeMatch::Node(_) => None,
+            })
+            .collect()
+    }
+
     fn check_dockerfile(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         let dockerfile = file.dockerfile();
         for instruction in &dockerfile.instructions {
@@ -1046,6 +1078,11 @@ mod tests {
         let problems = rule.self_check();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("r.yaml:11"), "{}", problems[0]);
+        assert!(
+            problems[0].contains("unknown field `nosuchfield`"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
