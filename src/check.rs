@@ -247,7 +247,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         force_exclude: args.force_exclude,
         follow_symlinks: resolved.follow_symlinks,
     })?;
-    let walk_time = started.elapsed() - setup_time;
+    let walk_time = started.elapsed().saturating_sub(setup_time);
 
     let enabled_ids: Vec<usize> = (0..resolved.enabled.len())
         .filter(|&i| resolved.enabled[i])
@@ -340,8 +340,9 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     if args.verbose {
         let total = started.elapsed();
         eprintln!(
-            "redflag: {} files scanned, {} skipped, {} findings in {:.2?} (rules and config {:.2?}, walk {:.2?}, scan {:.2?})",
+            "redflag: {} files scanned ({} parsed), {} skipped, {} findings in {:.2?} (rules and config {:.2?}, walk {:.2?}, scan {:.2?})",
             summary.files_scanned,
+            result.files_parsed,
             summary.files_skipped,
             result.findings.len(),
             total,

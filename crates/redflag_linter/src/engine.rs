@@ -81,6 +81,9 @@ pub struct ScanResult {
     /// In report order, with fingerprints.
     pub findings: Vec<Finding>,
     pub files_scanned: usize,
+    /// Code files whose syntax tree was built (the rest were ruled out by
+    /// the prefilter or needed no tree).
+    pub files_parsed: usize,
     /// Files skipped while reading (the walk reports its own skips).
     pub skipped: Vec<Skipped>,
     /// Files whose analysis failed inside redflag.
@@ -92,6 +95,7 @@ pub struct ScanResult {
 
 struct FileOutcome {
     path: String,
+    parsed: bool,
     findings: Vec<Finding>,
     facts: Option<FileFacts>,
     directives: Vec<Directive>,
@@ -104,6 +108,7 @@ impl FileOutcome {
     fn empty(path: String) -> Self {
         FileOutcome {
             path,
+            parsed: false,
             findings: Vec::new(),
             facts: None,
             directives: Vec::new(),
@@ -124,12 +129,103 @@ fn language_slot(language: Language) -> usize {
     }
 }
 
+/// Per language, the literals that let node rules run on a file: one
+/// Aho-Corasick pass over the text decides which rules can match at all.
+#[derive(Default)]
+struct Prefilter {
+    /// Enabled node rules of this language.
+    node_rules: Vec<RuleId>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// Literal index → (rule, group of that rule) it satisfies.
+    literal_groups: Vec<Vec<(RuleId, usize)>>,
+    /// Gated rules and the number of groups each must satisfy.
+    gated: Vec<(RuleId, usize)>,
+}
+
+/// Groups of literals per rule are few; a bit per group.
+const MAX_GROUPS: usize = 64;
+
+impl Prefilter {
+    fn build(registry: &Registry, enabled: &[bool], language: Language) -> Prefilter {
+        let mut prefilter = Prefilter::default();
+        let mut literals: Vec<String> = Vec::new();
+        for (id, rule) in registry.rules().iter().enumerate() {
+            if !enabled.get(id).copied().unwrap_or(false) || rule.node_kinds(language).is_empty() {
+                continue;
+            }
+            prefilter.node_rules.push(id);
+            let Some(groups) = rule.prefilter(language) else {
+                continue;
+            };
+            if groups.is_empty() || groups.len() > MAX_GROUPS || groups.iter().any(Vec::is_empty) {
+                continue;
+            }
+            prefilter.gated.push((id, groups.len()));
+            for (group, required) in groups.into_iter().enumerate() {
+                for literal in required {
+                    let index = match literals.iter().position(|l| *l == literal) {
+                        Some(index) => index,
+                        None => {
+                            literals.push(literal);
+                            prefilter.literal_groups.push(Vec::new());
+                            literals.len() - 1
+                        }
+                    };
+                    prefilter.literal_groups[index].push((id, group));
+                }
+            }
+        }
+        if !literals.is_empty() {
+            prefilter.automaton = aho_corasick::AhoCorasick::new(&literals).ok();
+            if prefilter.automaton.is_none() {
+                // Without an automaton every gated rule simply runs.
+                prefilter.gated.clear();
+            }
+        }
+        prefilter
+    }
+
+    /// Switches off gated rules some of whose literal groups the text does
+    /// not satisfy.
+    fn deactivate_unmatched(&self, text: &str, active: &mut [bool]) {
+        let Some(automaton) = &self.automaton else {
+            return;
+        };
+        let mut pending: Vec<(RuleId, usize)> = self
+            .gated
+            .iter()
+            .copied()
+            .filter(|&(id, _)| active[id])
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        let mut satisfied: Vec<u64> = vec![0; active.len()];
+        let complete = |id: RuleId, groups: usize, satisfied: &[u64]| {
+            satisfied[id].count_ones() as usize == groups
+        };
+        for found in automaton.find_overlapping_iter(text) {
+            for &(id, group) in &self.literal_groups[found.pattern().as_usize()] {
+                satisfied[id] |= 1 << group;
+            }
+            pending.retain(|&(id, groups)| !complete(id, groups, &satisfied));
+            if pending.is_empty() {
+                return;
+            }
+        }
+        for (id, _) in pending {
+            active[id] = false;
+        }
+    }
+}
+
 /// The rule engine of one run.
 pub struct Engine {
     registry: Registry,
     enabled: Vec<bool>,
     /// Per language: node-kind id → rules inspecting that kind.
     node_tables: [Vec<Vec<RuleId>>; 5],
+    prefilters: [Prefilter; 5],
     file_rules: HashMap<FileKind, Vec<RuleId>>,
     project_rules: Vec<RuleId>,
     settings: Settings,
@@ -167,10 +263,13 @@ impl Engine {
                 project_rules.push(id);
             }
         }
+        let prefilters =
+            Language::ALL.map(|language| Prefilter::build(&registry, &enabled, language));
         Engine {
             registry,
             enabled,
             node_tables,
+            prefilters,
             file_rules,
             project_rules,
             settings,
@@ -233,30 +332,28 @@ impl Engine {
         })
     }
 
-    fn has_node_rules(&self, language: Language) -> bool {
-        !self.node_tables[language_slot(language)].is_empty()
-    }
-
     fn analyse(&self, path: String, kind: FileKind, text: String) -> FileOutcome {
-        let active: Vec<bool> = self
+        let mut active: Vec<bool> = self
             .registry
             .rules()
             .iter()
             .enumerate()
             .map(|(id, rule)| self.enabled[id] && rule.applies_to(&path))
             .collect();
-        let needs_tree = kind.language().is_some_and(|l| self.has_node_rules(l));
-        let file = SourceFile::new(
-            path.clone(),
-            kind,
-            text,
-            self.settings.sql_dialect,
-            needs_tree,
-        );
+        let mut traverse = false;
+        if let Some(language) = kind.language() {
+            let prefilter = &self.prefilters[language_slot(language)];
+            prefilter.deactivate_unmatched(&text, &mut active);
+            traverse = prefilter.node_rules.iter().any(|&id| active[id]);
+        }
+        let file = SourceFile::new(path.clone(), kind, text, self.settings.sql_dialect);
         let mut raw: Vec<(RuleId, Diagnostic)> = Vec::new();
 
-        if let (Some(language), Some(tree)) = (kind.language(), file.tree()) {
-            self.traverse(&file, language, tree, &active, &mut raw);
+        // The tree is parsed here only when some node rule can still match.
+        if traverse {
+            if let (Some(language), Some(tree)) = (kind.language(), file.tree()) {
+                self.traverse(&file, language, tree, &active, &mut raw);
+            }
         }
         if let Some(rules) = self.file_rules.get(&kind) {
             for &id in rules.iter().filter(|&&id| active[id]) {
@@ -293,6 +390,7 @@ impl Engine {
             .map(|(id, diagnostic)| self.finding(id, &file, diagnostic))
             .collect();
         outcome.facts = facts;
+        outcome.parsed = file.was_parsed();
         outcome
     }
 
@@ -442,6 +540,7 @@ impl Engine {
                 continue;
             }
             result.files_scanned += 1;
+            result.files_parsed += usize::from(outcome.parsed);
             findings.extend(outcome.findings);
             all_facts.extend(outcome.facts);
             result

@@ -21,7 +21,12 @@ pub fn install_panic_hook() {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if GUARDED.with(Cell::get) {
-                let message = info.payload_as_str().unwrap_or("panic without a message");
+                let payload = info.payload();
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                    .unwrap_or("panic without a message");
                 let location = info
                     .location()
                     .map(|l| format!(" ({}:{})", l.file(), l.line()))

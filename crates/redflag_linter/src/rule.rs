@@ -424,6 +424,15 @@ pub trait Rule: Send + Sync {
         Vec::new()
     }
 
+    /// Literals a file must contain for this rule to report in it
+    /// (per-node shape): every group needs one of its literals to occur.
+    /// The engine skips the rule — and the parse, when no other rule needs
+    /// it — on other files. `None` means the rule runs on every file of the
+    /// language.
+    fn prefilter(&self, _language: Language) -> Option<Vec<Vec<String>>> {
+        None
+    }
+
     /// Called for every node of a kind from [`Rule::node_kinds`], once, in
     /// document order.
     fn check_node(&self, _node: Node<'_>, _ctx: &mut NodeContext<'_>) {}

@@ -1,10 +1,10 @@
 //! One file under analysis, with everything parsed from it at most once.
 //!
-//! The tree-sitter tree is built up front for code files (the traversal
-//! needs it); every other view — SQL statements, Dockerfile instructions,
-//! `.env` entries, YAML documents, the import table — is built the first
-//! time a rule asks for it and shared by every rule after that. A
-//! `SourceFile` lives only during its file's analysis.
+//! Every view of the file — the tree-sitter tree, SQL statements, Dockerfile
+//! instructions, `.env` entries, YAML documents, the import table — is built
+//! the first time something asks for it and shared after that; a file that
+//! no rule needs parsed is never parsed. A `SourceFile` lives only during
+//! its file's analysis.
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -27,7 +27,7 @@ pub struct SourceFile {
     pub kind: FileKind,
     pub text: String,
     pub line_index: LineIndex,
-    tree: Option<Tree>,
+    tree: OnceCell<Option<Tree>>,
     sql_dialect: Option<SqlDialect>,
     sql: OnceCell<SqlFile>,
     dockerfile: OnceCell<Dockerfile>,
@@ -37,26 +37,20 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Wraps a file's text. Code files are parsed here, with this thread's
-    /// parser; `parse_code` is false when no rule needs the tree.
+    /// Wraps a file's text; nothing is parsed yet.
     #[must_use]
     pub fn new(
         path: String,
         kind: FileKind,
         text: String,
         sql_dialect: Option<SqlDialect>,
-        parse_code: bool,
     ) -> Self {
-        let tree = match kind.language() {
-            Some(language) if parse_code => redflag_syntax::parse::parse(language, &text),
-            _ => None,
-        };
         SourceFile {
             line_index: LineIndex::new(&text),
             path,
             kind,
             text,
-            tree,
+            tree: OnceCell::new(),
             sql_dialect,
             sql: OnceCell::new(),
             dockerfile: OnceCell::new(),
@@ -66,10 +60,22 @@ impl SourceFile {
         }
     }
 
-    /// The syntax tree of a code file.
-    #[must_use]
+    /// The syntax tree of a code file, parsed on first use with this
+    /// thread's parser.
     pub fn tree(&self) -> Option<&Tree> {
-        self.tree.as_ref()
+        self.tree
+            .get_or_init(|| {
+                self.kind
+                    .language()
+                    .and_then(|language| redflag_syntax::parse::parse(language, &self.text))
+            })
+            .as_ref()
+    }
+
+    /// True once the syntax tree has been built.
+    #[must_use]
+    pub fn was_parsed(&self) -> bool {
+        self.tree.get().is_some_and(Option::is_some)
     }
 
     /// The text of a node (empty if the node's range is not valid UTF-8

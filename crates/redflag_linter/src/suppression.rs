@@ -101,7 +101,7 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
             .trim_end_matches("*/")
             .trim_end_matches("-->")
             .trim()
-            .trim_start_matches(|c: char| matches!(c, '-' | ':' | '—' | '–' | ','))
+            .trim_start_matches(['-', ':', '—', '–', ','])
             .trim()
             .to_string();
         let line_start = file.line_index.line_start(line);
@@ -171,7 +171,7 @@ mod tests {
 
     fn directives(kind: FileKind, text: &str) -> Vec<Directive> {
         let path = crate::rule::default_example_path(kind);
-        let file = SourceFile::new(path.into(), kind, text.into(), None, true);
+        let file = SourceFile::new(path.into(), kind, text.into(), None);
         parse_directives(&file)
     }
 
@@ -189,7 +189,6 @@ mod tests {
             FileKind::Text,
             "# redflag: ignore[r] why\n<!-- redflag: ignore[r] why -->\n".into(),
             None,
-            false,
         );
         assert_eq!(parse_directives(&readme).len(), 1);
     }

@@ -122,3 +122,47 @@ fn rules_only_see_the_node_kinds_they_declare() {
     assert!(result.errors.is_empty());
     assert_eq!(calls.load(Ordering::Relaxed), 4, "f, g, h and range");
 }
+
+#[test]
+fn files_no_rule_can_match_are_not_parsed() {
+    let registry = Registry::builtin().unwrap();
+    let enabled = vec![true; registry.rules().len()];
+    let engine = Engine::new(registry, enabled, Settings::default());
+    let source = |path: &str, kind, text: &str| redflag_linter::SourceInput {
+        path: path.into(),
+        kind,
+        text: text.into(),
+    };
+    let result = engine.scan_sources(vec![
+        source(
+            "plain.py",
+            FileKind::Python,
+            "def add(a, b):\n    return a + b\n",
+        ),
+        source(
+            "plain.ts",
+            FileKind::TypeScript,
+            "export const sum = (a: number, b: number) => a + b;\n",
+        ),
+        source(
+            "plain.rs",
+            FileKind::Rust,
+            "pub fn add(a: u32, b: u32) -> u32 { a + b }\n",
+        ),
+        // Contains a literal of tls-verification-disabled: parsed, and found.
+        source(
+            "client.py",
+            FileKind::Python,
+            "requests.get(url, verify=False)\n",
+        ),
+        // `async` alone is not enough for the blocking rule: no candidate call.
+        source(
+            "handler.py",
+            FileKind::Python,
+            "async def f():\n    return 1\n",
+        ),
+    ]);
+    assert_eq!(result.files_scanned, 5);
+    assert_eq!(result.files_parsed, 1, "only client.py needs a tree");
+    assert_eq!(result.findings.len(), 1);
+}

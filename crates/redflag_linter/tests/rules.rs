@@ -119,3 +119,31 @@ fn findings_carry_the_task_text_of_the_catalog() {
     );
     assert_eq!(finding.fingerprint.len(), 32);
 }
+
+#[test]
+fn builtin_rules_are_prefiltered_in_every_language_they_cover() {
+    use redflag_syntax::Language;
+    let registry = Registry::builtin().unwrap();
+    let mut report = Vec::new();
+    for rule in registry.rules() {
+        for language in Language::ALL {
+            if rule.node_kinds(language).is_empty() {
+                continue;
+            }
+            let literals = rule.prefilter(language);
+            assert!(
+                literals.is_some(),
+                "{} has no prefilter for {language}: every file of it would be parsed",
+                rule.meta().name
+            );
+            let groups = literals.unwrap();
+            assert!(
+                groups.iter().all(|g| !g.is_empty()),
+                "{}: empty literal group",
+                rule.meta().name
+            );
+            report.push(format!("{} {language}: {groups:?}", rule.meta().name));
+        }
+    }
+    println!("{}", report.join("\n"));
+}

@@ -255,9 +255,7 @@ fn heredoc_marker(args: &str) -> Option<String> {
 fn escape_directive(text: &str) -> Option<char> {
     for line in text.lines() {
         let line = line.trim();
-        let Some(directive) = line.strip_prefix('#') else {
-            return None;
-        };
+        let directive = line.strip_prefix('#')?;
         let directive = directive.trim();
         if let Some((key, value)) = directive.split_once('=') {
             if key.trim().eq_ignore_ascii_case("escape") {

@@ -7,6 +7,7 @@
 //! root kind, and the query runs with a start depth of zero there, so each
 //! file is still traversed once.
 
+pub mod prefilter;
 pub mod schema;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -59,6 +60,8 @@ struct PatternCommon {
 struct NodePattern {
     language: Language,
     root_kinds: Vec<String>,
+    /// Literals one of which a matching file contains (`None`: unknown).
+    literals: Option<Vec<String>>,
     matcher: NodeMatch,
     common: std::sync::Arc<PatternCommon>,
 }
@@ -202,9 +205,31 @@ impl TextMatch {
     fn is_trivial(&self) -> bool {
         self.equals.is_empty() && self.regex.is_none() && self.not_regex.is_none()
     }
+
+    /// Literals one of which every text this matches contains.
+    fn literals(&self) -> Option<Vec<String>> {
+        if !self.equals.is_empty() {
+            return Some(self.equals.clone());
+        }
+        self.regex
+            .as_ref()
+            .and_then(|r| prefilter::regex_literals(r.as_str()))
+    }
 }
 
 impl NodeMatcher {
+    /// Literal sets implied by constraints every match satisfies (`not_has`
+    /// is left out: it constrains what is absent).
+    fn literal_options(&self, out: &mut Vec<Vec<String>>) {
+        out.extend(self.text.literals());
+        for (_, child) in &self.fields {
+            child.literal_options(out);
+        }
+        if let Some(has) = &self.has {
+            has.literal_options(out);
+        }
+    }
+
     fn matches(&self, node: Node<'_>, file: &SourceFile) -> bool {
         if !self.kinds.is_empty() && !self.kinds.iter().any(|k| k == node.kind()) {
             return false;
@@ -408,7 +433,7 @@ impl Loader<'_> {
         let common = std::sync::Arc::new(self.common(pattern)?);
         let mut compiled = Vec::new();
         for language in languages {
-            let (matcher, root_kinds) = if let Some(query) = &pattern.query {
+            let (literals, matcher, root_kinds) = if let Some(query) = &pattern.query {
                 let mut roots = query_root_kinds(&query.value).map_err(|m| {
                     self.error(
                         Some(query.referenced.line()),
@@ -423,7 +448,9 @@ impl Loader<'_> {
                     .iter()
                     .map(|(name, spec)| Ok((name.clone(), self.text(spec)?)))
                     .collect::<Result<Vec<_>, RuleFileError>>()?;
+                let literals = query_literals(&query.value, &constraints);
                 (
+                    literals,
                     NodeMatch::Query(LazyQuery {
                         language,
                         source: query.value.clone(),
@@ -479,11 +506,18 @@ impl Loader<'_> {
                         ),
                     ));
                 }
-                (NodeMatch::Node(matcher), roots)
+                let mut options = Vec::new();
+                matcher.literal_options(&mut options);
+                (
+                    prefilter::most_selective(options),
+                    NodeMatch::Node(matcher),
+                    roots,
+                )
             };
             compiled.push(NodePattern {
                 language,
                 root_kinds,
+                literals,
                 matcher,
                 common: std::sync::Arc::clone(&common),
             });
@@ -556,6 +590,25 @@ impl Loader<'_> {
             findings,
         })
     }
+}
+
+/// Literals for a query: for each top-level pattern, the most selective
+/// constraint on a capture every match binds; `None` when some pattern has
+/// no such constraint.
+fn query_literals(source: &str, constraints: &[(String, TextMatch)]) -> Option<Vec<String>> {
+    let mut all = Vec::new();
+    for item in top_level_items(source).ok()? {
+        let guaranteed = prefilter::guaranteed_captures(item);
+        let options = constraints
+            .iter()
+            .filter(|(name, _)| guaranteed.contains(name))
+            .filter_map(|(_, text)| text.literals())
+            .collect();
+        all.extend(prefilter::most_selective(options)?);
+    }
+    all.sort();
+    all.dedup();
+    (!all.is_empty()).then_some(all)
 }
 
 /// The node kinds the top-level patterns of a query start at: `(call …)` →
@@ -850,6 +903,17 @@ impl Rule for DeclarativeRule {
         self.paths.as_ref().is_none_or(|p| p.allows(path))
     }
 
+    fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
+        // Any pattern may match: one group, the union of their literals.
+        let mut literals = Vec::new();
+        for pattern in self.node_patterns.iter().filter(|p| p.language == language) {
+            literals.extend(pattern.literals.clone()?);
+        }
+        literals.sort();
+        literals.dedup();
+        (!literals.is_empty()).then(|| vec![literals])
+    }
+
     fn node_kinds(&self, language: Language) -> Vec<String> {
         let mut kinds: Vec<String> = self
             .node_patterns
@@ -1002,10 +1066,7 @@ impl DeclarativeRule {
         let dockerfile = file.dockerfile();
         for instruction in &dockerfile.instructions {
             for pattern in &self.docker_patterns {
-                if !pattern
-                    .instructions
-                    .iter()
-                    .any(|i| *i == instruction.keyword)
+                if !pattern.instructions.contains(&instruction.keyword)
                     || (pattern.final_stage_only && !dockerfile.is_final_stage(instruction))
                     || !Self::pattern_allows(&pattern.common, &file.path)
                 {

@@ -19,6 +19,8 @@ pub enum MigrationRole {
     Up,
     /// `down.sql`, `*.down.sql`, Flyway `U…__` undo files: not replayed.
     Down,
+    /// A test or example database: not part of the service's schema.
+    Fixture,
 }
 
 /// The schema facts of one SQL file.
@@ -128,7 +130,13 @@ pub fn migration_role(path: &str) -> MigrationRole {
 /// Reads the DDL statements of a SQL file.
 #[must_use]
 pub fn collect_sql_facts(file: &SourceFile) -> SqlFacts {
-    let role = migration_role(&file.path);
+    // Migrations under tests/, fixtures/, examples/ describe test databases,
+    // not the schema the service runs on.
+    let role = if crate::semantics::paths::is_test_or_example(&file.path) {
+        MigrationRole::Fixture
+    } else {
+        migration_role(&file.path)
+    };
     let mut statements = Vec::new();
     if role == MigrationRole::Up {
         for statement in &file.sql().statements {
@@ -330,7 +338,7 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn facts(path: &str, sql: &str) -> SqlFacts {
-        let file = SourceFile::new(path.into(), FileKind::Sql, sql.into(), None, false);
+        let file = SourceFile::new(path.into(), FileKind::Sql, sql.into(), None);
         collect_sql_facts(&file)
     }
 

@@ -368,7 +368,6 @@ mod tests {
                 FileKind::Sql,
                 (*sql).to_string(),
                 None,
-                false,
             );
             for statement in collect_sql_facts(&file).statements {
                 schema.apply(&statement);

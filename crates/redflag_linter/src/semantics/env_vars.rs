@@ -161,7 +161,7 @@ mod tests {
     use super::*;
 
     fn assignments(kind: FileKind, path: &str, text: &str) -> Vec<(String, String, EnvSource)> {
-        let file = SourceFile::new(path.into(), kind, text.into(), None, false);
+        let file = SourceFile::new(path.into(), kind, text.into(), None);
         env_assignments(&file)
             .into_iter()
             .map(|a| (a.key, a.value, a.source))
@@ -196,7 +196,7 @@ mod tests {
     #[test]
     fn yaml_ranges_point_at_the_assignment() {
         let text = "services:\n  api:\n    environment:\n      NODE_ENV: development\n";
-        let file = SourceFile::new("c.yml".into(), FileKind::Yaml, text.into(), None, false);
+        let file = SourceFile::new("c.yml".into(), FileKind::Yaml, text.into(), None);
         let found = env_assignments(&file);
         assert_eq!(file.slice(found[0].range.clone()), "NODE_ENV: development");
     }

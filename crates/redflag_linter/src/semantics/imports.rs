@@ -337,7 +337,7 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn imports(kind: FileKind, code: &str) -> Imports {
-        let file = SourceFile::new("x".into(), kind, code.to_string(), None, true);
+        let file = SourceFile::new("x".into(), kind, code.to_string(), None);
         file.imports().clone()
     }
 

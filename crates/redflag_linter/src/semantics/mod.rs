@@ -8,6 +8,7 @@
 
 pub mod env_vars;
 pub mod imports;
+pub mod paths;
 
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
@@ -125,9 +126,13 @@ const OFFLOADING_CALLEES: &[&str] = &[
     "apply_async",
     "run_sync",
     "sync_to_async",
-    // Rust
+    // Rust: tokio, actix-web's `web::block`, tokio's internal `asyncify`,
+    // the `blocking` crate's `unblock`, threads.
     "spawn_blocking",
     "block_in_place",
+    "block",
+    "asyncify",
+    "unblock",
     "spawn",
     // JS
     "Worker",
@@ -152,14 +157,57 @@ fn is_offloaded(
     let Some(call) = call else {
         return false;
     };
+    // In Rust, a synchronous closure handed to a call that is awaited is run
+    // off the event loop: that is what such APIs are for (`spawn_blocking`,
+    // actix `web::block`, in-house `asyncify` helpers).
+    if language == Language::Rust {
+        let call_index = ancestors.iter().rposition(|a| a.id() == call.id());
+        let awaited = call_index
+            .and_then(|i| i.checked_sub(1))
+            .is_some_and(|i| ancestors[i].kind() == "await_expression");
+        if awaited {
+            return true;
+        }
+    }
     let callee = call
         .child_by_field_name("function")
         .or_else(|| call.child_by_field_name("constructor"))
         .and_then(|f| name_path(file, language, f));
-    callee.is_some_and(|path| {
-        let last = path.rsplit(['.', ':']).next().unwrap_or("");
-        OFFLOADING_CALLEES.contains(&last) && !(last == "spawn" && path.contains("tokio"))
-    })
+    callee.is_some_and(|path| is_offloading_callee(&path))
+}
+
+/// True when a callee runs its function argument on another thread:
+/// `run_in_executor`, `to_thread`, `spawn_blocking`, `thread::spawn`, …
+/// (`tokio::spawn` runs futures on the same runtime and does not count).
+#[must_use]
+pub fn is_offloading_callee(path: &str) -> bool {
+    let last = path.rsplit(['.', ':']).next().unwrap_or("");
+    OFFLOADING_CALLEES.contains(&last) && !(last == "spawn" && path.contains("tokio"))
+}
+
+/// True when Rust code sits in a test function or test module
+/// (`#[test]`, `#[tokio::test]`, `#[cfg(test)] mod tests`).
+#[must_use]
+pub fn rust_in_test_code(file: &SourceFile, ancestors: &[Node<'_>]) -> bool {
+    ancestors
+        .iter()
+        .filter(|a| matches!(a.kind(), "function_item" | "mod_item"))
+        .any(|item| {
+            let mut previous = item.prev_named_sibling();
+            while let Some(sibling) = previous {
+                match sibling.kind() {
+                    "attribute_item" => {
+                        if file.text_of(sibling).contains("test") {
+                            return true;
+                        }
+                    }
+                    "line_comment" | "block_comment" => {}
+                    _ => break,
+                }
+                previous = sibling.prev_named_sibling();
+            }
+            false
+        })
 }
 
 /// Decides whether the code at `ancestors.last()`'s child runs inside an

@@ -10,7 +10,10 @@ use redflag_syntax::{FileKind, Language};
 use syn::visit::Visit;
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::{callee_path, describe_context, execution_context, ExecutionContext};
+use crate::semantics::paths::is_test_or_example;
+use crate::semantics::{
+    callee_path, describe_context, execution_context, is_offloading_callee, rust_in_test_code, ExecutionContext,
+};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -107,8 +110,38 @@ fn js_blocker(resolved: &str) -> Option<Blocker> {
     })
 }
 
+/// `std::fs` functions that touch the file system. Builders
+/// (`OpenOptions::new`, `DirBuilder::new`) do no I/O until their last call.
+const STD_FS_IO: &[&str] = &[
+    "canonicalize",
+    "copy",
+    "create_dir",
+    "create_dir_all",
+    "exists",
+    "hard_link",
+    "metadata",
+    "read",
+    "read_dir",
+    "read_link",
+    "read_to_string",
+    "remove_dir",
+    "remove_dir_all",
+    "remove_file",
+    "rename",
+    "set_permissions",
+    "soft_link",
+    "symlink_metadata",
+    "write",
+    "File::open",
+    "File::create",
+    "File::create_new",
+];
+
 fn rust_blocker(resolved: &str) -> Option<Blocker> {
-    let instead = if resolved.starts_with("std::fs::") {
+    let std_fs_io = resolved
+        .strip_prefix("std::fs::")
+        .is_some_and(|rest| STD_FS_IO.contains(&rest));
+    let instead = if std_fs_io {
         "use `tokio::fs` or move the work into `tokio::task::spawn_blocking`"
     } else if resolved == "std::thread::sleep" {
         "use `tokio::time::sleep(...).await`"
@@ -124,14 +157,32 @@ fn rust_blocker(resolved: &str) -> Option<Blocker> {
     })
 }
 
-/// `std::process::Command::new(..)….output()` / `.status()`.
-fn rust_command_blocker(root_path: &str, method: &str) -> Option<Blocker> {
-    (root_path == "std::process::Command::new" && matches!(method, "output" | "status")).then(|| Blocker {
-        call: format!("std::process::Command::{method}"),
-        instead: "use `tokio::process::Command` and `.await` it",
+/// The last call of a builder chain that does the blocking work:
+/// `Command::new(..)….output()`, `OpenOptions::new()….open(..)`.
+fn rust_chain_blocker(root_path: &str, method: &str) -> Option<Blocker> {
+    let (call, instead) = match (root_path, method) {
+        ("std::process::Command::new", "output" | "status") => {
+            ("std::process::Command", "use `tokio::process::Command` and `.await` it")
+        }
+        ("std::fs::OpenOptions::new", "open") => (
+            "std::fs::OpenOptions",
+            "use `tokio::fs::OpenOptions` or move the work into `tokio::task::spawn_blocking`",
+        ),
+        ("std::fs::DirBuilder::new", "create") => (
+            "std::fs::DirBuilder",
+            "use `tokio::fs::DirBuilder` or move the work into `tokio::task::spawn_blocking`",
+        ),
+        _ => return None,
+    };
+    Some(Blocker {
+        call: format!("{call}::{method}"),
+        instead,
         confidence: Confidence::High,
     })
 }
+
+/// Methods that end a blocking builder chain.
+const CHAIN_ENDS: &[&str] = &["output", "status", "open", "create"];
 
 /// Longest receiver chain followed back to `Command::new`.
 const MAX_CHAIN: usize = 64;
@@ -151,6 +202,9 @@ impl BlockingCallInAsyncFunction {
     }
 
     fn async_context(ctx: &NodeContext<'_>, language: Language) -> Option<String> {
+        if language == Language::Rust && rust_in_test_code(ctx.file, ctx.ancestors) {
+            return None;
+        }
         match execution_context(ctx.file, language, ctx.ancestors) {
             ExecutionContext::Async(node) => Some(describe_context(ctx.file, language, node)),
             ExecutionContext::Sync => None,
@@ -225,7 +279,7 @@ impl BlockingCallInAsyncFunction {
         let Some(method) = function.child_by_field_name("field").map(|f| file.text_of(f)) else {
             return;
         };
-        if !matches!(method, "output" | "status") {
+        if !CHAIN_ENDS.contains(&method) {
             return;
         }
         if ctx.ancestors.last().is_some_and(|p| p.kind() == "await_expression") {
@@ -254,14 +308,14 @@ impl BlockingCallInAsyncFunction {
         let Some(root) = root else {
             return;
         };
-        if !root.ends_with("Command::new") {
+        if !(root.ends_with("Command::new") || root.ends_with("OpenOptions::new") || root.ends_with("DirBuilder::new")) {
             return;
         }
         let Some(context) = Self::async_context(ctx, Language::Rust) else {
             return;
         };
         let resolved = file.imports().resolve(&root);
-        if let Some(blocker) = rust_command_blocker(&resolved, method) {
+        if let Some(blocker) = rust_chain_blocker(&resolved, method) {
             Self::report(ctx, node.byte_range(), &blocker, &context);
         }
     }
@@ -324,7 +378,12 @@ fn syn_path(path: &syn::Path) -> String {
 impl<'ast> Visit<'ast> for MacroCallFinder<'_, '_> {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let syn::Expr::Path(path) = call.func.as_ref() {
-            let resolved = self.file.imports().resolve(&syn_path(&path.path));
+            let written = syn_path(&path.path);
+            // Closures handed to `spawn_blocking` & co. run off the loop.
+            if is_offloading_callee(&written) {
+                return;
+            }
+            let resolved = self.file.imports().resolve(&written);
             if let Some(blocker) = rust_blocker(&resolved) {
                 self.found.push(((self.range)(syn::spanned::Spanned::span(call)), blocker));
             }
@@ -332,9 +391,17 @@ impl<'ast> Visit<'ast> for MacroCallFinder<'_, '_> {
         syn::visit::visit_expr_call(self, call);
     }
 
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        // A synchronous closure in a macro body is usually a callback handed
+        // elsewhere; only async closures are known to run on the loop.
+        if closure.asyncness.is_some() {
+            syn::visit::visit_expr_closure(self, closure);
+        }
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
-        if matches!(method.as_str(), "output" | "status") {
+        if CHAIN_ENDS.contains(&method.as_str()) {
             let mut receiver = call.receiver.as_ref();
             for _ in 0..MAX_CHAIN {
                 match receiver {
@@ -342,7 +409,7 @@ impl<'ast> Visit<'ast> for MacroCallFinder<'_, '_> {
                     syn::Expr::Call(root) => {
                         if let syn::Expr::Path(path) = root.func.as_ref() {
                             let resolved = self.file.imports().resolve(&syn_path(&path.path));
-                            if let Some(blocker) = rust_command_blocker(&resolved, &method) {
+                            if let Some(blocker) = rust_chain_blocker(&resolved, &method) {
                                 self.found.push(((self.range)(syn::spanned::Spanned::span(call)), blocker));
                             }
                         }
@@ -359,6 +426,26 @@ impl<'ast> Visit<'ast> for MacroCallFinder<'_, '_> {
 impl Rule for BlockingCallInAsyncFunction {
     fn meta(&self) -> &RuleMeta {
         &self.meta
+    }
+
+    /// Tests, fixtures and examples block on purpose (an async test that
+    /// sleeps to provoke a timeout); the rule is about request paths.
+    fn applies_to(&self, path: &str) -> bool {
+        !is_test_or_example(path)
+    }
+
+    /// Only code with an async context can block one, and only with a
+    /// blocking call whose name (or its import) is in the file.
+    fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
+        let candidates: &[&str] = match language {
+            Language::Python => &["sleep", "requests", "urlopen", "subprocess", "system", "open"],
+            Language::Rust => &["fs::", "File", "sleep", "blocking", "Command", "OpenOptions", "DirBuilder"],
+            _ => &["Sync"],
+        };
+        Some(vec![
+            vec!["async".to_string()],
+            candidates.iter().map(|c| (*c).to_string()).collect(),
+        ])
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {
@@ -414,12 +501,18 @@ async def fetch_profile(user_id):
 ```
 Work that must stay synchronous belongs in a thread pool:
 `await asyncio.to_thread(...)`, `loop.run_in_executor(...)`,
-`tokio::task::spawn_blocking(...)` or `block_in_place(...)` — calls inside
-those callbacks are not reported.
+`tokio::task::spawn_blocking(...)`, `block_in_place(...)`, actix-web's
+`web::block(...)` — calls inside those callbacks are not reported, nor are
+calls in a synchronous Rust closure handed to any awaited call (an in-house
+`asyncify(move || ...).await` helper). Builders are judged by the call that
+does the I/O (`OpenOptions::new()...open(path)`, `Command::new(..)...output()`).
 
 ## Configuration
 Select or ignore it by name, `SCOPE-3.2` or `RF-8`. Built-in `open` is reported
-at medium confidence: reading a small file is sometimes acceptable.
+at medium confidence: reading a small file is sometimes acceptable. Tests,
+fixtures, examples and benchmarks (`tests/`, `test_*.py`, `*.spec.ts`,
+`examples/`, `#[tokio::test]` functions, `#[cfg(test)]` modules) are not
+checked: they block on purpose.
 "#;
 
 fn meta() -> RuleMeta {
@@ -533,6 +626,49 @@ fn meta() -> RuleMeta {
             }
             "#,
             5,
+        )
+        .invalid(
+            FileKind::Rust,
+            r#"
+            use std::fs::OpenOptions;
+
+            async fn append(line: &str) -> std::io::Result<()> {
+                let mut file = OpenOptions::new().append(true).open("/var/log/app.log")?;
+                std::fs::create_dir_all("/var/log/app")?;
+                Ok(())
+            }
+            "#,
+            2,
+        )
+        .valid(
+            FileKind::Rust,
+            r#"
+            async fn read(path: std::path::PathBuf) -> std::io::Result<Vec<u8>> {
+                let options = std::fs::OpenOptions::new();
+                let bytes = asyncify(move || std::fs::read(path)).await?;
+                let other = actix_web::web::block(|| std::fs::read("/etc/x")).await;
+                tracing::debug!("{:?}", tokio::task::spawn_blocking(|| std::fs::read("/etc/y")));
+                Ok(bytes)
+            }
+
+            #[cfg(test)]
+            mod tests {
+                #[tokio::test]
+                async fn sleeps_on_purpose() {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            }
+            "#,
+        )
+        .valid_at(
+            FileKind::Python,
+            "tests/test_downloads.py",
+            r#"
+            import time
+
+            async def test_download_times_out():
+                time.sleep(0.1)
+            "#,
         )
         .valid(
             FileKind::Rust,
