@@ -156,13 +156,9 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
 
     let mut severity_overrides = HashMap::new();
     for (name, level) in &settings_from.severity {
-        let id = registry.id(name).ok_or_else(|| {
-            let hint = registry
-                .suggest(name)
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            anyhow!("{origin}: key `severity`: unknown rule `{name}`{hint}")
-        })?;
+        let id = registry
+            .id(name)
+            .ok_or_else(|| anyhow!("{origin}: key `severity`: {}", registry.unknown_rule(name)))?;
         severity_overrides.insert(id, severity(*level));
     }
     let per_file: Vec<(String, Vec<String>)> = settings_from

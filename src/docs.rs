@@ -54,11 +54,10 @@ pub fn rule(args: &RuleArgs) -> Result<u8> {
     }
     let name = args.name.as_deref().unwrap_or_default();
     let id = registry.id(name).ok_or_else(|| {
-        let hint = registry
-            .suggest(name)
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-        anyhow!("unknown rule `{name}`{hint} (`redflag rule --all` lists them)")
+        anyhow!(
+            "{} (`redflag rule --all` lists them)",
+            registry.unknown_rule(name)
+        )
     })?;
     let meta = registry.get(id).meta();
     let kinds: Vec<&str> = meta.kinds.iter().map(|k| k.name()).collect();

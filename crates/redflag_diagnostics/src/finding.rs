@@ -123,6 +123,9 @@ pub struct Finding {
     pub task_text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub red_flag: Option<String>,
+    /// The red flag's text, shown next to its ID in the full output.
+    #[serde(skip)]
+    pub red_flag_text: Option<String>,
     pub severity: Severity,
     pub confidence: Confidence,
     pub message: String,
@@ -258,6 +261,7 @@ mod tests {
             task: "TASK-3.4".into(),
             task_text: "text".into(),
             red_flag: None,
+            red_flag_text: None,
             severity: Severity::Error,
             confidence: Confidence::High,
             message: "m".into(),

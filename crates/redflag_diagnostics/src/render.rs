@@ -103,10 +103,10 @@ pub fn render_full(
             Severity::Note => Level::NOTE,
         };
         let task_line = format!("task: {} {}", finding.task, finding.task_text);
-        let red_flag_line = finding
-            .red_flag
-            .as_ref()
-            .map(|rf| format!("red flag: {rf}"));
+        let red_flag_line = finding.red_flag.as_ref().map(|rf| {
+            let text = finding.red_flag_text.as_deref().unwrap_or("");
+            format!("red flag: {rf} {text}").trim_end().to_string()
+        });
         let help_line = finding.help.as_ref().map(|h| format!("help: {h}"));
         let docs_line = format!("docs: {}", finding.url);
 

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-use redflag_diagnostics::{finalize, normalize_for_fingerprint, Finding, ScanError, Severity};
+use redflag_diagnostics::{finalize, hash_hex, Finding, ScanError, Severity};
 use redflag_syntax::sql::SqlDialect;
 use redflag_syntax::tree_sitter::{Node, QueryCursor, Tree};
 use redflag_syntax::{FileKind, Language};
@@ -23,7 +23,7 @@ use crate::panic_guard;
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::rule::{
-    Diagnostic, FileContext, NodeContext, ProjectContext, ProjectDiagnostic, RuleId,
+    Diagnostic, FileContext, Location, NodeContext, ProjectContext, ProjectDiagnostic, RuleId,
 };
 use crate::selection::PerFileIgnores;
 use crate::source::SourceFile;
@@ -119,14 +119,16 @@ impl FileOutcome {
     }
 }
 
-fn language_slot(language: Language) -> usize {
-    match language {
-        Language::Rust => 0,
-        Language::TypeScript => 1,
-        Language::Tsx => 2,
-        Language::JavaScript => 3,
-        Language::Python => 4,
-    }
+/// What a finding is built from, whatever shape of rule produced it.
+struct Draft {
+    location: Option<Location>,
+    message: String,
+    help: Option<String>,
+    severity: Option<Severity>,
+    confidence: Option<redflag_diagnostics::Confidence>,
+    sensitive: bool,
+    /// Fingerprint input; the normalized matched text when absent.
+    basis: Option<String>,
 }
 
 /// Per language, the literals that let node rules run on a file: one
@@ -243,7 +245,7 @@ impl Engine {
                 continue;
             }
             for language in Language::ALL {
-                let table = &mut node_tables[language_slot(language)];
+                let table = &mut node_tables[language.index()];
                 for kind in rule.node_kinds(language) {
                     for kind_id in redflag_syntax::node_kind_ids(language, &kind) {
                         let index = usize::from(kind_id);
@@ -342,7 +344,7 @@ impl Engine {
             .collect();
         let mut traverse = false;
         if let Some(language) = kind.language() {
-            let prefilter = &self.prefilters[language_slot(language)];
+            let prefilter = &self.prefilters[language.index()];
             prefilter.deactivate_unmatched(&text, &mut active);
             traverse = prefilter.node_rules.iter().any(|&id| active[id]);
         }
@@ -405,7 +407,7 @@ impl Engine {
         active: &[bool],
         out: &mut Vec<(RuleId, Diagnostic)>,
     ) {
-        let table = &self.node_tables[language_slot(language)];
+        let table = &self.node_tables[language.index()];
         let mut query_cursor = QueryCursor::new();
         let mut cursor = tree.walk();
         let mut ancestors: Vec<Node<'_>> = Vec::new();
@@ -463,60 +465,68 @@ impl Engine {
         (task, text)
     }
 
-    fn finding(&self, id: RuleId, file: &SourceFile, diagnostic: Diagnostic) -> Finding {
+    /// Builds a finding of rule `id`, naming the task of `task_from` (the
+    /// rule itself, or the suppressed rule for suppression findings).
+    fn assemble(&self, id: RuleId, task_from: RuleId, draft: Draft) -> Finding {
         let meta = self.registry.get(id).meta();
-        let (task, task_text) = self.task_of(id);
-        let basis = diagnostic
-            .fingerprint_basis
-            .clone()
-            .unwrap_or_else(|| normalize_for_fingerprint(file.slice(diagnostic.range.clone())));
+        let (task, task_text) = self.task_of(task_from);
+        let basis = match (draft.basis, &draft.location) {
+            (Some(basis), _) => basis,
+            // A secret is fingerprinted by its hash, never by its text.
+            (None, Some(location)) if draft.sensitive => hash_hex(&location.text),
+            (None, Some(location)) => location.text.clone(),
+            (None, None) => draft.message.clone(),
+        };
         Finding {
             rule: meta.name.clone(),
             task,
             task_text,
             red_flag: meta.red_flag.clone(),
-            severity: self.severity_of(id, diagnostic.severity),
-            confidence: diagnostic.confidence.unwrap_or(meta.confidence),
-            message: diagnostic.message,
-            path: Some(file.path.clone()),
-            start: Some(file.position(diagnostic.range.start)),
-            end: Some(file.position(diagnostic.range.end)),
+            red_flag_text: meta
+                .red_flag
+                .as_deref()
+                .and_then(|rf| Catalog::builtin().item(rf))
+                .map(|item| item.text.clone()),
+            severity: self.severity_of(id, draft.severity),
+            confidence: draft.confidence.unwrap_or(meta.confidence),
+            message: draft.message,
+            path: draft.location.as_ref().map(|l| l.path.clone()),
+            start: draft.location.as_ref().map(|l| l.start),
+            end: draft.location.as_ref().map(|l| l.end),
             fingerprint: String::new(),
             url: meta.url.clone(),
-            help: diagnostic.help,
+            help: draft.help,
             fix: None,
-            byte_range: Some(diagnostic.range),
-            sensitive: diagnostic.sensitive,
+            byte_range: draft.location.map(|l| l.range),
+            sensitive: draft.sensitive,
             fingerprint_basis: basis,
         }
     }
 
-    fn project_finding(&self, id: RuleId, diagnostic: ProjectDiagnostic) -> Finding {
-        let meta = self.registry.get(id).meta();
-        let (task, task_text) = self.task_of(id);
-        let basis = diagnostic
-            .location
-            .as_ref()
-            .map_or_else(|| diagnostic.message.clone(), |l| l.text.clone());
-        Finding {
-            rule: meta.name.clone(),
-            task,
-            task_text,
-            red_flag: meta.red_flag.clone(),
-            severity: self.severity_of(id, diagnostic.severity),
-            confidence: diagnostic.confidence.unwrap_or(meta.confidence),
+    fn finding(&self, id: RuleId, file: &SourceFile, diagnostic: Diagnostic) -> Finding {
+        let draft = Draft {
+            location: Some(file.location(diagnostic.range)),
             message: diagnostic.message,
-            path: diagnostic.location.as_ref().map(|l| l.path.clone()),
-            start: diagnostic.location.as_ref().map(|l| l.start),
-            end: diagnostic.location.as_ref().map(|l| l.end),
-            fingerprint: String::new(),
-            url: meta.url.clone(),
             help: diagnostic.help,
-            fix: None,
-            byte_range: diagnostic.location.map(|l| l.range),
+            severity: diagnostic.severity,
+            confidence: diagnostic.confidence,
+            sensitive: diagnostic.sensitive,
+            basis: diagnostic.fingerprint_basis,
+        };
+        self.assemble(id, id, draft)
+    }
+
+    fn project_finding(&self, id: RuleId, diagnostic: ProjectDiagnostic) -> Finding {
+        let draft = Draft {
+            location: diagnostic.location,
+            message: diagnostic.message,
+            help: diagnostic.help,
+            severity: diagnostic.severity,
+            confidence: diagnostic.confidence,
             sensitive: false,
-            fingerprint_basis: basis,
-        }
+            basis: None,
+        };
+        self.assemble(id, id, draft)
     }
 
     fn finish(&self, outcomes: Vec<FileOutcome>) -> ScanResult {
@@ -723,30 +733,25 @@ impl Engine {
         message: String,
         help: Option<String>,
     ) -> Finding {
-        let meta = self.registry.get(meta_rule).meta();
-        let (task, task_text) = self.task_of(suppressed);
-        Finding {
-            rule: meta.name.clone(),
-            task,
-            task_text,
-            red_flag: None,
-            severity: self.severity_of(meta_rule, None),
-            confidence: meta.confidence,
+        let draft = Draft {
+            location: Some(Location {
+                path: path.to_string(),
+                range: directive.range.clone(),
+                start: directive.start,
+                end: directive.end,
+                text: String::new(),
+            }),
             message,
-            path: Some(path.to_string()),
-            start: Some(directive.start),
-            end: Some(directive.end),
-            fingerprint: String::new(),
-            url: meta.url.clone(),
             help,
-            fix: None,
-            byte_range: Some(directive.range.clone()),
+            severity: None,
+            confidence: None,
             sensitive: false,
-            fingerprint_basis: format!(
+            basis: Some(format!(
                 "{}:{}",
                 directive.rules.join(","),
                 directive.reason.as_deref().unwrap_or("")
-            ),
-        }
+            )),
+        };
+        self.assemble(meta_rule, suppressed, draft)
     }
 }

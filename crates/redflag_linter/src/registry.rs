@@ -172,6 +172,16 @@ impl Registry {
             .map(|(_, candidate)| candidate)
     }
 
+    /// "unknown rule `x`; did you mean `y`?", for errors.
+    #[must_use]
+    pub fn unknown_rule(&self, name: &str) -> String {
+        let hint = self
+            .suggest(name)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        format!("unknown rule `{name}`{hint}")
+    }
+
     /// What renderers need to know about a rule.
     #[must_use]
     pub fn descriptor(&self, id: RuleId) -> RuleDescriptor {

@@ -46,6 +46,18 @@ impl Language {
         Language::Python,
     ];
 
+    /// Position in [`Language::ALL`], for per-language tables.
+    #[must_use]
+    pub fn index(self) -> usize {
+        match self {
+            Language::Rust => 0,
+            Language::TypeScript => 1,
+            Language::Tsx => 2,
+            Language::JavaScript => 3,
+            Language::Python => 4,
+        }
+    }
+
     /// The name used in rule files and on the command line.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -280,6 +292,13 @@ mod tests {
         assert_eq!(kind("Makefile"), Some(FileKind::Text));
         assert_eq!(kind(".gitignore"), Some(FileKind::Text));
         assert_eq!(kind("deploy.sh"), Some(FileKind::Text));
+    }
+
+    #[test]
+    fn language_index_follows_all() {
+        for (i, language) in Language::ALL.into_iter().enumerate() {
+            assert_eq!(language.index(), i);
+        }
     }
 
     #[test]

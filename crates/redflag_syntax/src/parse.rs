@@ -12,16 +12,6 @@ thread_local! {
     static PARSERS: RefCell<[Option<tree_sitter::Parser>; 5]> = const { RefCell::new([None, None, None, None, None]) };
 }
 
-fn slot(language: Language) -> usize {
-    match language {
-        Language::Rust => 0,
-        Language::TypeScript => 1,
-        Language::Tsx => 2,
-        Language::JavaScript => 3,
-        Language::Python => 4,
-    }
-}
-
 /// Parses `source` as `language` with this thread's parser.
 ///
 /// Returns `None` only when tree-sitter gives up (it does not fail on syntax
@@ -30,7 +20,7 @@ fn slot(language: Language) -> usize {
 pub fn parse(language: Language, source: &str) -> Option<tree_sitter::Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
-        let parser = parsers[slot(language)].get_or_insert_with(|| {
+        let parser = parsers[language.index()].get_or_insert_with(|| {
             let mut parser = tree_sitter::Parser::new();
             // The grammars are compiled in with the same ABI range as the
             // runtime; a mismatch is a build error, not a data error.

@@ -8,6 +8,7 @@
 //! file is still traversed once.
 
 pub mod prefilter;
+pub mod query_text;
 pub mod schema;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -597,8 +598,8 @@ impl Loader<'_> {
 /// no such constraint.
 fn query_literals(source: &str, constraints: &[(String, TextMatch)]) -> Option<Vec<String>> {
     let mut all = Vec::new();
-    for item in top_level_items(source).ok()? {
-        let guaranteed = prefilter::guaranteed_captures(item);
+    for item in query_text::parse(source).ok()? {
+        let guaranteed = item.guaranteed_captures();
         let options = constraints
             .iter()
             .filter(|(name, _)| guaranteed.contains(name))
@@ -611,115 +612,17 @@ fn query_literals(source: &str, constraints: &[(String, TextMatch)]) -> Option<V
     (!all.is_empty()).then_some(all)
 }
 
-/// The node kinds the top-level patterns of a query start at: `(call …)` →
-/// `call`; `[(a) (b)]` → `a`, `b`; a group `((a) @x (#eq? @x "y"))` → `a`.
-/// Read from the source so that the query need not be compiled to build the
-/// dispatch tables.
+/// The node kinds the top-level patterns of a query start at.
 fn query_root_kinds(source: &str) -> Result<Vec<String>, String> {
-    let items = top_level_items(source)?;
+    let items = query_text::parse(source)?;
     if items.is_empty() {
         return Err("the query has no pattern".to_string());
     }
     let mut kinds = Vec::new();
     for item in items {
-        kinds.extend(item_root_kinds(item)?);
+        kinds.extend(item.root_kinds()?);
     }
     Ok(kinds)
-}
-
-/// The balanced `(...)`/`[...]` items at the top of a query text, skipping
-/// comments, strings, captures and quantifiers between them.
-fn top_level_items(source: &str) -> Result<Vec<&str>, String> {
-    let bytes = source.as_bytes();
-    let mut items = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b';' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' | b'[' => {
-                let end = matching_close(source, i)?;
-                items.push(&source[i..=end]);
-                i = end + 1;
-            }
-            b'"' => {
-                return Err("a top-level pattern must be a named node, not a string".to_string())
-            }
-            _ => i += 1,
-        }
-    }
-    Ok(items)
-}
-
-/// Index of the bracket closing the one at `open`.
-fn matching_close(source: &str, open: usize) -> Result<usize, String> {
-    let bytes = source.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b';' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' | b'[' => depth += 1,
-            b')' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Ok(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    Err("unbalanced brackets in query".to_string())
-}
-
-fn item_root_kinds(item: &str) -> Result<Vec<String>, String> {
-    let inner = &item[1..item.len() - 1];
-    if item.starts_with('[') {
-        // An alternation: every alternative is a possible root.
-        let mut kinds = Vec::new();
-        for alternative in top_level_items(inner)? {
-            kinds.extend(item_root_kinds(alternative)?);
-        }
-        return if kinds.is_empty() {
-            Err("an empty alternation cannot start a pattern".to_string())
-        } else {
-            Ok(kinds)
-        };
-    }
-    let head = inner.trim_start();
-    if head.starts_with('(') || head.starts_with('[') {
-        // A group: the pattern starts at its first node.
-        let first = top_level_items(head)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| "an empty group cannot start a pattern".to_string())?;
-        return item_root_kinds(first);
-    }
-    let kind: String = head
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    if kind.is_empty() || kind == "_" {
-        return Err("a query pattern must start with a named node kind, not `(_)`".to_string());
-    }
-    Ok(vec![kind])
 }
 
 fn severity(name: SeverityName) -> Severity {
@@ -1113,22 +1016,6 @@ impl DeclarativeRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn root_kinds_of_query_patterns() {
-        let kinds = |q: &str| query_root_kinds(q);
-        assert_eq!(kinds("(call function: (_))"), Ok(vec!["call".to_string()]));
-        assert_eq!(
-            kinds("; a comment (not_a_kind)\n  [(call) @a (attribute (identifier))] @b"),
-            Ok(vec!["call".to_string(), "attribute".to_string()])
-        );
-        assert_eq!(
-            kinds("((identifier) @x (#eq? @x \"a)\")) (pair) @p"),
-            Ok(vec!["identifier".to_string(), "pair".to_string()])
-        );
-        assert!(kinds("(_) @x").is_err());
-        assert!(kinds("(call").is_err());
-    }
 
     #[test]
     fn user_query_errors_are_found_by_the_self_check() {
