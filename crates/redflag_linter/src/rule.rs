@@ -15,15 +15,19 @@
 
 use std::ops::Range;
 
-use redflag_diagnostics::{Confidence, Position, Severity};
+use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::tree_sitter::{Node, QueryCursor};
 use redflag_syntax::{FileKind, Language};
 
 use crate::project::ProjectModel;
+pub use crate::source::Location;
 use crate::source::SourceFile;
 
 /// Index of a rule in the registry.
 pub type RuleId = usize;
+
+/// Where the docs of built-in rules are published.
+pub const DOCS_BASE_URL: &str = "https://redflag.dev/rules";
 
 /// Which checklist item a rule's findings name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +135,7 @@ impl RuleMeta {
             security_severity: None,
             valid: Vec::new(),
             invalid: Vec::new(),
-            url: format!("{}/{name}", crate::declarative::DOCS_BASE_URL),
+            url: format!("{DOCS_BASE_URL}/{name}"),
             origin: RuleOrigin::Builtin,
         }
     }
@@ -320,17 +324,6 @@ impl Diagnostic {
         self.confidence = Some(confidence);
         self
     }
-}
-
-/// Where a project-level finding points, resolved while the file was open.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub path: String,
-    pub range: Range<usize>,
-    pub start: Position,
-    pub end: Position,
-    /// The matched text, normalized, for the fingerprint.
-    pub text: String,
 }
 
 /// What a per-node rule sees besides the node.

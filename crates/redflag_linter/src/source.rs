@@ -17,7 +17,6 @@ use redflag_syntax::tree_sitter::{Node, Tree};
 use redflag_syntax::yaml::{parse_yaml, YamlError, YamlNode};
 use redflag_syntax::{FileKind, LineIndex};
 
-use crate::rule::Location;
 use crate::semantics::imports::Imports;
 
 /// A file being analysed.
@@ -155,8 +154,24 @@ impl SourceFile {
             .map(Vec::as_slice)
     }
 
-    /// The file's import table (code files).
+    /// The file's import table (code files; empty for the others).
     pub fn imports(&self) -> &Imports {
-        self.imports.get_or_init(|| Imports::collect(self))
+        self.imports
+            .get_or_init(|| match (self.kind.language(), self.tree()) {
+                (Some(language), Some(tree)) => Imports::collect(language, &self.text, tree),
+                _ => Imports::default(),
+            })
     }
+}
+
+/// A place in a file that outlives the file's analysis: where facts and
+/// project-level findings point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub range: Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    /// The matched text, normalized, for the fingerprint.
+    pub text: String,
 }

@@ -21,6 +21,7 @@ use streaming_iterator::StreamingIterator;
 
 use crate::rule::{
     Diagnostic, Example, FileContext, NodeContext, Rule, RuleMeta, RuleOrigin, TaskRef,
+    DOCS_BASE_URL,
 };
 use crate::semantics::env_vars::{env_assignments, EnvSource};
 use crate::source::SourceFile;
@@ -37,9 +38,6 @@ pub struct RuleFileError {
     pub line: Option<u64>,
     pub message: String,
 }
-
-/// Where docs of built-in rules are published.
-pub const DOCS_BASE_URL: &str = "https://redflag.dev/rules";
 
 /// A compiled declarative rule.
 pub struct DeclarativeRule {

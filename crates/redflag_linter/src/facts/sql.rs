@@ -10,8 +10,7 @@ use sqlparser::ast;
 use sqlparser::ast::Spanned;
 use sqlparser::tokenizer::Span;
 
-use crate::rule::Location;
-use crate::source::SourceFile;
+use crate::source::{Location, SourceFile};
 
 /// Whether a migration file applies or reverts changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,10 +9,18 @@
 
 use std::collections::HashMap;
 
-use redflag_syntax::tree_sitter::Node;
+use redflag_syntax::tree_sitter::{Node, Tree};
 use redflag_syntax::Language;
 
-use crate::source::SourceFile;
+/// The text of a file being read, for node texts.
+#[derive(Clone, Copy)]
+struct Source<'a>(&'a str);
+
+impl Source<'_> {
+    fn text_of(&self, node: Node<'_>) -> &str {
+        self.0.get(node.byte_range()).unwrap_or("")
+    }
+}
 
 /// Local name → full path (`t` → `time`, `sleep` → `time.sleep`,
 /// `fs` → `std::fs`). Paths use the language's separator.
@@ -25,10 +33,8 @@ pub struct Imports {
 impl Imports {
     /// Collects every import of a code file, wherever it appears.
     #[must_use]
-    pub fn collect(file: &SourceFile) -> Imports {
-        let Some(language) = file.kind.language() else {
-            return Imports::default();
-        };
+    pub fn collect(language: Language, text: &str, tree: &Tree) -> Imports {
+        let file = Source(text);
         let mut imports = Imports {
             bindings: HashMap::new(),
             separator: if language == Language::Rust {
@@ -36,9 +42,6 @@ impl Imports {
             } else {
                 "."
             },
-        };
-        let Some(tree) = file.tree() else {
-            return imports;
         };
         let mut cursor = tree.walk();
         loop {
@@ -110,7 +113,7 @@ impl Imports {
         }
     }
 
-    fn python_import(&mut self, file: &SourceFile, node: Node<'_>) {
+    fn python_import(&mut self, file: Source<'_>, node: Node<'_>) {
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
             match name.kind() {
@@ -134,7 +137,7 @@ impl Imports {
         }
     }
 
-    fn python_from_import(&mut self, file: &SourceFile, node: Node<'_>) {
+    fn python_from_import(&mut self, file: Source<'_>, node: Node<'_>) {
         let Some(module) = node.child_by_field_name("module_name") else {
             return;
         };
@@ -161,7 +164,7 @@ impl Imports {
         }
     }
 
-    fn js_import(&mut self, file: &SourceFile, node: Node<'_>) {
+    fn js_import(&mut self, file: Source<'_>, node: Node<'_>) {
         let Some(source) = node.child_by_field_name("source") else {
             // TypeScript `import fs = require("fs")`.
             let mut cursor = node.walk();
@@ -212,7 +215,7 @@ impl Imports {
     }
 
     /// `const fs = require("fs")` and `const { execSync: run } = require("child_process")`.
-    fn js_require(&mut self, file: &SourceFile, node: Node<'_>) {
+    fn js_require(&mut self, file: Source<'_>, node: Node<'_>) {
         let (Some(name), Some(value)) = (
             node.child_by_field_name("name"),
             node.child_by_field_name("value"),
@@ -253,7 +256,7 @@ impl Imports {
     }
 
     /// `use` trees, iteratively: `use std::{fs, thread::sleep as nap};`.
-    fn rust_use(&mut self, file: &SourceFile, node: Node<'_>) {
+    fn rust_use(&mut self, file: Source<'_>, node: Node<'_>) {
         let Some(argument) = node.child_by_field_name("argument") else {
             return;
         };
@@ -307,7 +310,7 @@ impl Imports {
 }
 
 /// `require("x")` → `x`.
-fn require_target(file: &SourceFile, value: Node<'_>) -> Option<String> {
+fn require_target(file: Source<'_>, value: Node<'_>) -> Option<String> {
     if value.kind() != "call_expression" {
         return None;
     }
@@ -337,8 +340,9 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn imports(kind: FileKind, code: &str) -> Imports {
-        let file = SourceFile::new("x".into(), kind, code.to_string(), None);
-        file.imports().clone()
+        let language = kind.language().unwrap();
+        let tree = redflag_syntax::parse::parse(language, code).unwrap();
+        Imports::collect(language, code, &tree)
     }
 
     #[test]
