@@ -10,14 +10,15 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Context, Result};
 use redflag_diagnostics::{
     render_concise, render_full, render_github, render_json, render_sarif, render_statistics,
-    Report, Severity, SourceProvider, Summary,
+    Confidence, Report, Severity, SourceProvider, Summary,
 };
+use redflag_linter::secrets::SecretsSettings;
 use redflag_linter::{
     parse_selector, resolve_selection, Engine, PerFileIgnores, Registry, Selector, Settings,
 };
 use redflag_syntax::sql::SqlDialect;
 use redflag_workspace::config::{
-    parse_byte_size, SeverityName, SqlDialectName, DEFAULT_MAX_FILE_SIZE,
+    parse_byte_size, ConfidenceName, SeverityName, SqlDialectName, DEFAULT_MAX_FILE_SIZE,
 };
 use redflag_workspace::{
     discover_config, load_config_file, read_source, walk, Excludes, LoadedConfig, ReadLimits,
@@ -197,6 +198,7 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
     let excludes = Excludes::new(settings_from.exclude.as_deref(), &extend_exclude, &root)
         .map_err(|e| anyhow!("{origin}: {e}"))?;
     let follow_symlinks = args.follow_symlinks || settings_from.follow_symlinks.unwrap_or(false);
+    let secrets = secrets_settings(&settings_from.secrets, &origin)?;
     Ok(Resolved {
         registry,
         enabled,
@@ -205,11 +207,56 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
             per_file_ignores,
             sql_dialect,
             read_limits: ReadLimits { max_file_size },
+            secrets,
+            explain: args.verbose,
         },
         fail_on,
         excludes,
         follow_symlinks,
         config,
+    })
+}
+
+/// The `[secrets]` section, compiled.
+fn secrets_settings(
+    config: &redflag_workspace::config::SecretsConfig,
+    origin: &str,
+) -> Result<SecretsSettings> {
+    let allow_regexes = config
+        .allow_regexes
+        .iter()
+        .map(|r| {
+            regex::Regex::new(r)
+                .map_err(|e| anyhow!("{origin}: key `secrets.allow-regexes`: `{r}`: {e}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let test_paths = if config.test_paths.is_empty() {
+        None
+    } else {
+        let mut builder = globset::GlobSetBuilder::new();
+        for glob in &config.test_paths {
+            builder.add(
+                globset::Glob::new(glob)
+                    .map_err(|e| anyhow!("{origin}: key `secrets.test-paths`: `{glob}`: {e}"))?,
+            );
+        }
+        Some(builder.build()?)
+    };
+    let defaults = SecretsSettings::default();
+    Ok(SecretsSettings {
+        allow: config.allow.clone(),
+        allow_regexes,
+        extra_names: config.secret_names.clone(),
+        test_paths,
+        test_severity: config
+            .test_severity
+            .map_or(defaults.test_severity, severity),
+        test_confidence: match config.test_confidence {
+            Some(ConfidenceName::High) => Confidence::High,
+            Some(ConfidenceName::Medium) => Confidence::Medium,
+            Some(ConfidenceName::Low) => Confidence::Low,
+            None => defaults.test_confidence,
+        },
     })
 }
 
@@ -219,6 +266,9 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
 /// Configuration, usage and output errors (exit status 2).
 pub fn run(args: &CheckArgs) -> Result<u8> {
     let started = Instant::now();
+    if args.show_secrets && args.output_format == OutputFormat::Sarif {
+        bail!("--show-secrets is refused with --output-format sarif: SARIF reports are uploaded and shared");
+    }
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let resolved = resolve(args, &cwd)?;
     let setup_time = started.elapsed();
@@ -301,6 +351,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         findings: &result.findings,
         rules: &descriptors,
         summary: &summary,
+        show_secrets: args.show_secrets,
     };
     let sources = DiskSources {
         cwd: cwd.clone(),

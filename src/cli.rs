@@ -135,6 +135,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub sql_dialect: Option<Dialect>,
 
+    /// Show secrets in full instead of their first four characters (local use;
+    /// refused with SARIF).
+    #[arg(long)]
+    pub show_secrets: bool,
+
     /// When to colour the full output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

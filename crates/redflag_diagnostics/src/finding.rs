@@ -150,6 +150,9 @@ pub struct Finding {
     /// The matched text is a secret: renderers mask it.
     #[serde(skip)]
     pub sensitive: bool,
+    /// The secret, shown only with `--show-secrets`.
+    #[serde(skip)]
+    pub secret: Option<String>,
     /// What the fingerprint hashes besides rule and path: the normalized
     /// matched text, or for secrets a hash of the secret.
     #[serde(skip)]
@@ -274,6 +277,7 @@ mod tests {
             fix: None,
             byte_range: None,
             sensitive: false,
+            secret: None,
             fingerprint_basis: basis.into(),
         }
     }

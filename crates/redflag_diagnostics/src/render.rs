@@ -49,6 +49,16 @@ pub struct Report<'a> {
     /// The rules that ran.
     pub rules: &'a [RuleDescriptor],
     pub summary: &'a Summary,
+    /// Show secrets in full (`--show-secrets`); masked otherwise.
+    pub show_secrets: bool,
+}
+
+/// A finding's message, with its secret unmasked when asked.
+fn message(finding: &Finding, show_secrets: bool) -> std::borrow::Cow<'_, str> {
+    match (&finding.secret, show_secrets) {
+        (Some(secret), true) => finding.message.replace(&mask_secret(secret), secret).into(),
+        _ => finding.message.as_str().into(),
+    }
 }
 
 /// Gives renderers the text of a file, for code frames.
@@ -110,10 +120,9 @@ pub fn render_full(
         let help_line = finding.help.as_ref().map(|h| format!("help: {h}"));
         let docs_line = format!("docs: {}", finding.url);
 
-        let frame = frame_for(finding, sources);
-        let title = level
-            .primary_title(finding.message.as_str())
-            .id(finding.rule.as_str());
+        let frame = frame_for(finding, sources, report.show_secrets);
+        let text = message(finding, report.show_secrets);
+        let title = level.primary_title(text.as_ref()).id(finding.rule.as_str());
         let mut group = match (&frame, &finding.path, finding.start) {
             (Some(frame), Some(path), _) => title.element(
                 Snippet::source(frame.text.as_str())
@@ -152,7 +161,7 @@ struct Frame {
 
 /// The lines that hold a finding's span, with the span made relative to them
 /// and a secret masked.
-fn frame_for(finding: &Finding, sources: &dyn SourceProvider) -> Option<Frame> {
+fn frame_for(finding: &Finding, sources: &dyn SourceProvider, show_secrets: bool) -> Option<Frame> {
     let path = finding.path.as_deref()?;
     let range = finding.byte_range.clone()?;
     let source = sources.source(path)?;
@@ -170,7 +179,7 @@ fn frame_for(finding: &Finding, sources: &dyn SourceProvider) -> Option<Frame> {
     // lines of the span.
     let mut text = source[start..end].to_string();
     let mut span = range.start - start..range.end - start;
-    if finding.sensitive {
+    if finding.sensitive && !show_secrets {
         let secret = &text[span.clone()];
         let masked = mask_secret(secret);
         // Masking replaces characters one for one with ASCII `*`, so the
@@ -238,7 +247,7 @@ pub fn render_concise(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()
             finding.severity,
             finding.rule,
             finding.task,
-            one_line(&finding.message)
+            one_line(&message(finding, report.show_secrets))
         )?;
     }
     write_closing_line(report, out)
@@ -255,10 +264,21 @@ fn one_line(text: &str) -> String {
 /// # Errors
 /// Returns write or serialization errors.
 pub fn render_json(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let mut value = serde_json::to_value(finding).unwrap_or(Value::Null);
+            if report.show_secrets && finding.secret.is_some() {
+                value["message"] = json!(message(finding, true));
+            }
+            value
+        })
+        .collect();
     let document = json!({
         "version": JSON_FORMAT_VERSION,
         "tool": { "name": TOOL_NAME, "version": TOOL_VERSION },
-        "findings": report.findings,
+        "findings": findings,
         "summary": {
             "findings": report.findings.len(),
             "bySeverity": {
@@ -481,7 +501,9 @@ pub fn render_github(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()>
             properties.join(","),
             escape_data(&format!(
                 "{} ({} {})",
-                finding.message, finding.task, finding.task_text
+                message(finding, report.show_secrets),
+                finding.task,
+                finding.task_text
             ))
         )?;
     }

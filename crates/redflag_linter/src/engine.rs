@@ -44,6 +44,9 @@ pub struct Settings {
     pub per_file_ignores: PerFileIgnores,
     pub sql_dialect: Option<SqlDialect>,
     pub read_limits: ReadLimits,
+    pub secrets: crate::secrets::SecretsSettings,
+    /// Rules explain dropped candidates in notes (`--verbose`).
+    pub explain: bool,
 }
 
 impl Default for Settings {
@@ -55,6 +58,8 @@ impl Default for Settings {
             read_limits: ReadLimits {
                 max_file_size: redflag_workspace::config::DEFAULT_MAX_FILE_SIZE,
             },
+            secrets: crate::secrets::SecretsSettings::default(),
+            explain: false,
         }
     }
 }
@@ -127,6 +132,7 @@ struct Draft {
     severity: Option<Severity>,
     confidence: Option<redflag_diagnostics::Confidence>,
     sensitive: bool,
+    secret: Option<String>,
     /// Fingerprint input; the normalized matched text when absent.
     basis: Option<String>,
 }
@@ -357,11 +363,14 @@ impl Engine {
                 self.traverse(&file, language, tree, &active, &mut raw);
             }
         }
+        let mut notes = Vec::new();
         if let Some(rules) = self.file_rules.get(&kind) {
             for &id in rules.iter().filter(|&&id| active[id]) {
                 let mut ctx = FileContext {
                     rule: id,
                     out: &mut raw,
+                    notes: &mut notes,
+                    settings: &self.settings,
                 };
                 self.registry.get(id).check_file(&file, &mut ctx);
             }
@@ -373,6 +382,7 @@ impl Engine {
         };
 
         let mut outcome = FileOutcome::empty(path);
+        outcome.notes = notes;
         if kind == FileKind::Sql && facts.is_some() {
             outcome.notes.extend(
                 file.sql()
@@ -499,6 +509,7 @@ impl Engine {
             fix: None,
             byte_range: draft.location.map(|l| l.range),
             sensitive: draft.sensitive,
+            secret: draft.secret,
             fingerprint_basis: basis,
         }
     }
@@ -511,6 +522,7 @@ impl Engine {
             severity: diagnostic.severity,
             confidence: diagnostic.confidence,
             sensitive: diagnostic.sensitive,
+            secret: diagnostic.secret,
             basis: diagnostic.fingerprint_basis,
         };
         self.assemble(id, id, draft)
@@ -524,6 +536,7 @@ impl Engine {
             severity: diagnostic.severity,
             confidence: diagnostic.confidence,
             sensitive: false,
+            secret: None,
             basis: None,
         };
         self.assemble(id, id, draft)
@@ -652,6 +665,9 @@ impl Engine {
         paths.sort();
         for path in paths {
             for (index, directive) in directives[path].iter().enumerate() {
+                if directive.implicit {
+                    continue;
+                }
                 let known: Vec<RuleId> = directive
                     .rules
                     .iter()
@@ -746,6 +762,7 @@ impl Engine {
             severity: None,
             confidence: None,
             sensitive: false,
+            secret: None,
             basis: Some(format!(
                 "{}:{}",
                 directive.rules.join(","),

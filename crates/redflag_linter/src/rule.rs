@@ -291,6 +291,8 @@ pub struct Diagnostic {
     pub sensitive: bool,
     /// What the fingerprint hashes instead of the matched text.
     pub fingerprint_basis: Option<String>,
+    /// The secret itself, for `--show-secrets`; never serialized.
+    pub secret: Option<String>,
 }
 
 impl Diagnostic {
@@ -304,6 +306,7 @@ impl Diagnostic {
             confidence: None,
             sensitive: false,
             fingerprint_basis: None,
+            secret: None,
         }
     }
 
@@ -366,11 +369,26 @@ impl NodeContext<'_> {
 pub struct FileContext<'a> {
     pub(crate) rule: RuleId,
     pub(crate) out: &'a mut Vec<(RuleId, Diagnostic)>,
+    pub(crate) notes: &'a mut Vec<String>,
+    pub settings: &'a crate::engine::Settings,
 }
 
 impl FileContext<'_> {
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.out.push((self.rule, diagnostic));
+    }
+
+    /// True when `--verbose` wants to know why candidates were dropped.
+    #[must_use]
+    pub fn explaining(&self) -> bool {
+        self.settings.explain
+    }
+
+    /// A note for `--verbose` (why a candidate was not reported).
+    pub fn note(&mut self, message: String) {
+        if self.settings.explain {
+            self.notes.push(message);
+        }
     }
 }
 

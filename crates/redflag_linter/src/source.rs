@@ -17,6 +17,7 @@ use redflag_syntax::tree_sitter::{Node, Tree};
 use redflag_syntax::yaml::{parse_yaml, YamlError, YamlNode};
 use redflag_syntax::{FileKind, LineIndex};
 
+use crate::secrets::SecretScan;
 use crate::semantics::imports::Imports;
 
 /// A file being analysed.
@@ -33,6 +34,7 @@ pub struct SourceFile {
     env: OnceCell<Vec<EnvEntry>>,
     yaml: OnceCell<Result<Vec<YamlNode>, YamlError>>,
     imports: OnceCell<Imports>,
+    secrets: OnceCell<SecretScan>,
 }
 
 impl SourceFile {
@@ -56,6 +58,7 @@ impl SourceFile {
             env: OnceCell::new(),
             yaml: OnceCell::new(),
             imports: OnceCell::new(),
+            secrets: OnceCell::new(),
         }
     }
 
@@ -152,6 +155,12 @@ impl SourceFile {
             .get_or_init(|| parse_yaml(&self.text))
             .as_ref()
             .map(Vec::as_slice)
+    }
+
+    /// The secrets pass over this file's text, shared by the secrets rules.
+    pub fn secret_scan(&self) -> &SecretScan {
+        self.secrets
+            .get_or_init(|| SecretScan::run(&self.text, &self.path))
     }
 
     /// The file's import table (code files; empty for the others).

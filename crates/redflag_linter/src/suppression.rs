@@ -25,6 +25,10 @@ pub struct Directive {
     pub file_level: bool,
     pub rules: Vec<String>,
     pub reason: Option<String>,
+    /// An allow comment of another tool (`gitleaks:allow`,
+    /// `pragma: allowlist secret`): it silences the secrets rules on its line
+    /// and is never itself reported.
+    pub implicit: bool,
     /// Byte range of the directive text, for findings about it.
     pub range: Range<usize>,
     pub start: Position,
@@ -60,15 +64,52 @@ fn directive_pattern() -> &'static Regex {
     })
 }
 
+/// Allow comments of other secret scanners that redflag honours.
+const FOREIGN_SECRET_ALLOWS: &[&str] = &["gitleaks:allow", "pragma: allowlist secret"];
+
+/// Lines carrying `gitleaks:allow` or `pragma: allowlist secret`.
+fn foreign_allows(file: &SourceFile) -> Vec<Directive> {
+    let bytes = file.text.as_bytes();
+    let mut lines: Vec<usize> = FOREIGN_SECRET_ALLOWS
+        .iter()
+        .flat_map(|marker| memchr::memmem::find_iter(bytes, marker.as_bytes()))
+        .map(|at| file.line_index.line_of(at))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+        .into_iter()
+        .map(|line| {
+            let range = file.line_index.line_range(&file.text, line);
+            let line_no = u32::try_from(line + 1).unwrap_or(u32::MAX);
+            Directive {
+                line: line_no,
+                target_line: line_no,
+                trailing: true,
+                file_level: false,
+                rules: crate::secrets::SECRET_RULES
+                    .iter()
+                    .map(|r| (*r).to_string())
+                    .collect(),
+                reason: Some("allow comment of another secret scanner".to_string()),
+                implicit: true,
+                start: file.position(range.start),
+                end: file.position(range.end),
+                range,
+            }
+        })
+        .collect()
+}
+
 /// Finds the suppression comments of a file.
 #[must_use]
 pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
+    let mut found = foreign_allows(file);
     if memchr::memmem::find(file.text.as_bytes(), b"redflag:").is_none() {
-        return Vec::new();
+        return found;
     }
     let markers = comment_markers(file);
     let line_count = file.line_index.line_count();
-    let mut found = Vec::new();
     for line in 0..line_count {
         let text = file.line_index.line_text(&file.text, line);
         let Some(at) = text.find("redflag:") else {
@@ -114,11 +155,13 @@ pub fn parse_directives(file: &SourceFile) -> Vec<Directive> {
             file_level: &captures["kind"] == "ignore-file",
             rules,
             reason: (!reason.is_empty()).then_some(reason),
+            implicit: false,
             start: file.position(range.start),
             end: file.position(range.end),
             range,
         });
     }
+    found.sort_by_key(|d| d.line);
     // A directive alone on its line applies to the next line of code,
     // skipping blank lines and other directives stacked below it.
     let standalone_lines: Vec<u32> = found
@@ -229,6 +272,19 @@ mod tests {
         );
         // Not a comment in Python: ignored.
         assert!(directives(FileKind::Python, "x = \"// redflag: ignore[r] why\"\n").is_empty());
+    }
+
+    #[test]
+    fn allow_comments_of_other_scanners_cover_the_secrets_rules() {
+        let found = directives(
+            FileKind::Python,
+            "TOKEN = 'abc'  # gitleaks:allow\nKEY = 'x'  # pragma: allowlist secret\n",
+        );
+        assert_eq!(found.len(), 2);
+        assert!(found
+            .iter()
+            .all(|d| d.implicit && d.covers("hardcoded-secret", d.line, d.line)));
+        assert!(!found[0].covers("debug-mode-enabled", 1, 1));
     }
 
     #[test]

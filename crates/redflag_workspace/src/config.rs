@@ -63,6 +63,40 @@ pub struct Config {
     pub rules: Vec<PathBuf>,
     /// Dialect of the SQL migrations: `postgresql`, `mysql` or `sqlite`.
     pub sql_dialect: Option<SqlDialectName>,
+    /// Settings of the hardcoded-secrets rules.
+    #[serde(default)]
+    pub secrets: SecretsConfig,
+}
+
+/// The `[secrets]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretsConfig {
+    /// Values that are never reported (known public keys, test fixtures).
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Regexes; a value matching one is never reported.
+    #[serde(default)]
+    pub allow_regexes: Vec<String>,
+    /// Extra words that make a name secret (`hmac_seed`, `vault_unseal`).
+    #[serde(default)]
+    pub secret_names: Vec<String>,
+    /// Extra globs treated as test code, where findings are downgraded.
+    #[serde(default)]
+    pub test_paths: Vec<String>,
+    /// Severity of findings in test code (default `note`).
+    pub test_severity: Option<SeverityName>,
+    /// Confidence of findings in test code (default `low`).
+    pub test_confidence: Option<ConfidenceName>,
+}
+
+/// A confidence name, checked when the file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfidenceName {
+    High,
+    Medium,
+    Low,
 }
 
 /// A severity name, checked when the file is read.
@@ -303,6 +337,14 @@ sql-dialect = "postgres"
 
 [severity]
 tls-verification-disabled = "warning"
+
+[secrets]
+allow = ["AKIAIOSFODNN7EXAMPLE"]
+allow-regexes = ["^sk_test_"]
+secret-names = ["hmac_seed"]
+test-paths = ["qa/**"]
+test-severity = "warning"
+test-confidence = "medium"
 "#,
         );
         let loaded = load_config_file(&path).unwrap().unwrap();
@@ -323,6 +365,8 @@ tls-verification-disabled = "warning"
             SeverityName::Warning
         );
         assert_eq!(loaded.root, dir.path());
+        assert_eq!(config.secrets.allow, ["AKIAIOSFODNN7EXAMPLE"]);
+        assert_eq!(config.secrets.test_confidence, Some(ConfidenceName::Medium));
     }
 
     #[test]
