@@ -75,17 +75,18 @@ impl SourceProvider for NoSources {
     }
 }
 
-/// Characters of a secret kept visible when it is masked.
+/// Characters of a secret kept visible when it is masked, at most.
 const VISIBLE_SECRET_PREFIX: usize = 4;
 
-/// Masks a secret: at most its first four characters stay.
+/// Masks a secret: at most its first four characters stay (fewer for short
+/// secrets, a third of them at most), followed by a fixed `****` that does
+/// not tell the secret's length.
 #[must_use]
 pub fn mask_secret(secret: &str) -> String {
-    secret
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i < VISIBLE_SECRET_PREFIX { c } else { '*' })
-        .collect()
+    let visible = VISIBLE_SECRET_PREFIX.min(secret.chars().count() / 3);
+    let mut masked: String = secret.chars().take(visible).collect();
+    masked.push_str("****");
+    masked
 }
 
 // ---------------------------------------------------------------- full
@@ -182,8 +183,7 @@ fn frame_for(finding: &Finding, sources: &dyn SourceProvider, show_secrets: bool
     if finding.sensitive && !show_secrets {
         let secret = &text[span.clone()];
         let masked = mask_secret(secret);
-        // Masking replaces characters one for one with ASCII `*`, so the
-        // byte length can only shrink; the span is adjusted to it.
+        // The mask has its own length; the span is adjusted to it.
         text.replace_range(span.clone(), &masked);
         span = span.start..span.start + masked.len();
     }
@@ -562,8 +562,10 @@ mod tests {
 
     #[test]
     fn secrets_keep_four_characters_at_most() {
-        assert_eq!(mask_secret("AKIAABCDEFGH"), "AKIA********");
-        assert_eq!(mask_secret("ab"), "ab");
+        assert_eq!(mask_secret("AKIAABCDEFGH"), "AKIA****");
+        assert_eq!(mask_secret("hunter22"), "hu****");
+        assert_eq!(mask_secret("ab"), "****");
+        assert_eq!(mask_secret(&"x".repeat(3000)), "xxxx****");
     }
 
     #[test]

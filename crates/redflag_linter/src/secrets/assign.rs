@@ -293,8 +293,9 @@ fn secret_call(file: &SourceFile, call: Node<'_>) -> Option<NamedLiteral> {
         || function.kind() == "member_expression"
         || function.kind() == "attribute"
     {
-        // A builder method named like a secret, given one literal.
-        if args.len() != 1 {
+        // A builder method named like a secret, given one literal. A bare
+        // `.token("…")` is a lexer's or a path's token far more often.
+        if args.len() != 1 || matches!(last, "token" | "tokens" | "Token") {
             return None;
         }
         (last.to_string(), args.first()?)

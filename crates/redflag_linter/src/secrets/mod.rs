@@ -11,10 +11,12 @@ pub mod assign;
 pub mod checksums;
 pub mod keys;
 pub mod names;
+pub mod placement;
 pub mod providers;
 pub mod quiet;
 pub mod randomness;
 pub mod urls;
+pub mod words;
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -25,6 +27,7 @@ use redflag_diagnostics::{hash_hex, mask_secret, Confidence, Severity};
 use regex::Regex;
 
 use crate::rule::Diagnostic;
+pub use placement::Placement;
 
 /// Names of the secrets rules, for allow comments that cover the family.
 pub const SECRET_RULES: &[&str] = &[
@@ -347,6 +350,15 @@ pub fn judge(name: &str, value: &str, settings: &SecretsSettings) -> Verdict {
     if value.len() > 1000 {
         return Verdict::Drop("too long for a secret");
     }
+    if value.split_whitespace().nth(1).is_some() {
+        return Verdict::Drop("prose, not a secret");
+    }
+    if words::is_human_password(value) {
+        return Verdict::Report(Confidence::Medium, "a password-like literal");
+    }
+    if words::looks_like_words(value) {
+        return Verdict::Drop("reads as words or an identifier");
+    }
     if randomness::looks_random(value) {
         return Verdict::Report(Confidence::High, "random-looking");
     }
@@ -365,20 +377,20 @@ pub fn secret_diagnostic(
     what: &str,
     confidence: Confidence,
     detail: &str,
-    in_test_code: bool,
+    placement: Placement,
     settings: &SecretsSettings,
 ) -> Diagnostic {
     let masked = mask_secret(secret);
-    let mut message = format!(
-        "{what} `{masked}` is hardcoded ({detail}; {} confidence)",
-        confidence.as_str()
-    );
-    let (severity, confidence) = if in_test_code {
-        message.push_str("; in test or example code");
+    let (severity, confidence) = if placement.is_downgraded() {
         (Some(settings.test_severity), settings.test_confidence)
     } else {
         (None, confidence)
     };
+    let message = format!(
+        "{what} `{masked}` is hardcoded ({detail}; {} confidence){}",
+        confidence.as_str(),
+        placement.clause()
+    );
     let mut diagnostic = Diagnostic::new(range, message)
         .help("rotate it now, then load it from the environment or a secret manager (Vault, AWS Secrets Manager, Doppler, sealed secrets)")
         .with_confidence(confidence);
@@ -414,7 +426,15 @@ mod tests {
         );
         assert_eq!(
             judge("token", "existingSubscription", &settings),
-            Verdict::Drop("low randomness")
+            Verdict::Drop("reads as words or an identifier")
+        );
+        assert_eq!(
+            judge("CSRF_SESSION_KEY", "_csrftoken", &settings),
+            Verdict::Drop("reads as words or an identifier")
+        );
+        assert_eq!(
+            judge("REASON_TOKEN", "CSRF token missing.", &settings),
+            Verdict::Drop("prose, not a secret")
         );
         assert_eq!(
             judge(

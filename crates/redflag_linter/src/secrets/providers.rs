@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::checksums;
-use super::randomness::looks_random;
+use super::randomness::looks_generated;
 
 /// How a match is validated beyond its shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1027,7 +1027,7 @@ pub fn validate(provider: &Provider, token: &str) -> Result<bool, Rejection> {
     match provider.check {
         Check::Random => {
             let core: String = body.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-            if looks_random(&core) || looks_random(body) {
+            if looks_generated(&core) || looks_generated(body) {
                 Ok(false)
             } else {
                 Err(Rejection::LowRandomness)
@@ -1048,7 +1048,7 @@ pub fn validate(provider: &Provider, token: &str) -> Result<bool, Rejection> {
                 checksums::gitlab_routable_checksum_ok(token)
                     .then_some(true)
                     .ok_or(Rejection::ChecksumFailed)
-            } else if body.len() == 20 && looks_random(body) {
+            } else if body.len() == 20 && looks_generated(body) {
                 Ok(false)
             } else if body.len() == 20 {
                 Err(Rejection::LowRandomness)

@@ -73,6 +73,24 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "mysql",
     "redis",
     "changeit",
+    // Passwords of documentation and tutorials.
+    "tiger",
+    "scott",
+    "opensesame",
+    "open sesame",
+    "hunter2",
+    "s3cr3t",
+    "p@ssw0rd",
+    "passw0rd",
+    "password1",
+    "password123",
+    "admin123",
+    "toor",
+    "mypassword",
+    "mysecretpassword",
+    "supersecret",
+    "secretpassword",
+    "topsecret",
 ];
 
 /// Example credentials from vendors' documentation.
@@ -97,6 +115,11 @@ pub fn is_placeholder(value: &str) -> bool {
     if PLACEHOLDER_VALUES.contains(&lower.as_str()) || DOCUMENTED_EXAMPLES.contains(&trimmed) {
         return true;
     }
+    // `:password`, `<secret>`, `'changeit'`: a stand-in with punctuation.
+    let bare: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    if PLACEHOLDER_VALUES.contains(&bare.as_str()) {
+        return true;
+    }
     if is_template(trimmed) {
         return true;
     }
@@ -111,7 +134,8 @@ pub fn is_placeholder(value: &str) -> bool {
         seen.len()
     };
     distinct <= 2
-        || (has_repeated_run(trimmed, 6))
+        || has_repeated_run(trimmed, 6)
+        || has_sequence(trimmed, 8)
         || (trimmed.len() <= 12 && has_sequence(trimmed, 4))
 }
 

@@ -5,8 +5,11 @@
 
 use std::ops::Range;
 
+use percent_encoding::percent_decode_str;
+
 use super::checksums::decode_base64;
 use super::quiet::{is_placeholder, is_template};
+use super::words::{is_human_password, looks_like_words};
 
 /// Keys whose value is a credential in connection strings and config files
 /// (matched in any case).
@@ -73,13 +76,17 @@ impl UrlCredential {
     }
 }
 
-/// True for a password that is not worth reporting.
+/// True for a password that is not worth reporting: empty, a template, a
+/// placeholder, the user name again, a local default, or words
+/// (`secure%20password`, `correct horse battery staple`).
 fn weak_or_placeholder(user: &str, password: &str) -> bool {
+    let decoded = percent_decode_str(password).decode_utf8_lossy();
     password.is_empty()
         || is_template(password)
-        || is_placeholder(password)
+        || is_placeholder(&decoded)
         || password == user
-        || DEFAULT_PASSWORDS.contains(&password.to_ascii_lowercase().as_str())
+        || DEFAULT_PASSWORDS.contains(&decoded.to_ascii_lowercase().as_str())
+        || (looks_like_words(&decoded) && !is_human_password(&decoded))
 }
 
 /// `scheme://user:password@host` around a `://` at `marker`.
@@ -313,7 +320,7 @@ mod tests {
         );
         let prose = "set password=whatever in the form";
         assert!(keyed_credential(prose, prose.find("password=").unwrap(), "README.md").is_none());
-        let npmrc = "//registry.npmjs.org/:_authToken=9f8e7d6c-5b4a-4321-8fed-cba987654321\n";
+        let npmrc = "//registry.npmjs.org/:_authToken=4c1f9a2e-7b3d-4e8a-9f06-d2b5c8e1a374\n";
         let at = npmrc.find("_authToken=").unwrap();
         assert_eq!(
             keyed_credential(npmrc, at, ".npmrc").unwrap().kind,

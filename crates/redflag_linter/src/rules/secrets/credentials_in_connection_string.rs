@@ -6,7 +6,9 @@ use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
-use crate::secrets::secret_diagnostic;
+use crate::secrets::placement::placement;
+use crate::secrets::randomness::looks_random;
+use crate::secrets::{secret_diagnostic, Placement};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -29,7 +31,6 @@ impl Rule for CredentialsInConnectionString {
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         let scan = file.secret_scan();
         let settings = &ctx.settings.secrets;
-        let in_tests = settings.is_test_path(&file.path);
         for credential in &scan.urls {
             if settings.allows(&credential.secret) {
                 continue;
@@ -38,8 +39,26 @@ impl Rule for CredentialsInConnectionString {
             if scan.tokens.iter().any(|t| t.range.start < credential.range.end && credential.range.start < t.range.end) {
                 continue;
             }
+            let generated = looks_random(&credential.secret);
+            let place = placement(file, settings, credential.range.start);
+            // A made-up password on a local host or in documentation is a
+            // development default or an example, not a leak.
+            let dropped = if generated {
+                None
+            } else if credential.is_local() {
+                Some("a local development password")
+            } else if place == Placement::Docs {
+                Some("a documentation example")
+            } else {
+                None
+            };
+            if let Some(why) = dropped {
+                let line = file.position(credential.range.start).line;
+                ctx.note(format!("line {line}: {} not reported: {why}", credential.kind.describe()));
+                continue;
+            }
             let (confidence, detail) = if credential.is_local() {
-                (Confidence::Medium, "the host looks local, but the password is real text")
+                (Confidence::Medium, "the host looks local, but the password looks generated")
             } else {
                 (Confidence::High, "user and password in the string")
             };
@@ -49,7 +68,7 @@ impl Rule for CredentialsInConnectionString {
                 credential.kind.describe(),
                 confidence,
                 detail,
-                in_tests,
+                place,
                 settings,
             ));
         }
@@ -64,9 +83,11 @@ Finds credentials embedded in connection strings and credential files:
 `Pwd=` / `&password=` parameters, `.npmrc` `_authToken=`, `.netrc`
 `password`, docker `config.json` `auths` entries and `Authorization: Basic`
 literals (decoded: `user:password`). Templates (`${DB_PASSWORD}`),
-placeholders and local-development defaults (`postgres:postgres`,
-`guest:guest`, a password equal to the user) are not reported; a real
-password on a local host is reported at medium confidence.
+placeholders, passwords made of words (`correct%20horse`), local-development
+defaults (`postgres:postgres`, `guest:guest`, a password equal to the user,
+any made-up password on `localhost` or a compose service host) and
+documentation examples are not reported; a generated-looking password on a
+local host is reported at medium confidence.
 
 ## Why it matters
 Checklist TASK-3.3 and red flag RF-6. A database URL with its password is a
@@ -119,7 +140,7 @@ fn meta() -> RuleMeta {
             FileKind::Text,
             ".npmrc",
             r#"
-            //registry.npmjs.org/:_authToken=9f8e7d6c-5b4a-4321-8fed-cba987654321
+            //registry.npmjs.org/:_authToken=4c1f9a2e-7b3d-4e8a-9f06-d2b5c8e1a374
             "#,
             1,
         )

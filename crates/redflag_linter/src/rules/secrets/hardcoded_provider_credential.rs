@@ -7,7 +7,8 @@ use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
 use crate::secrets::providers::PROVIDERS;
-use crate::secrets::secret_diagnostic;
+use crate::secrets::placement::placement;
+use crate::secrets::{secret_diagnostic, Placement};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -30,7 +31,6 @@ impl Rule for HardcodedProviderCredential {
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         let scan = file.secret_scan();
         let settings = &ctx.settings.secrets;
-        let in_tests = settings.is_test_path(&file.path);
         for token in &scan.tokens {
             let provider = &PROVIDERS[token.provider];
             let secret = file.slice(token.range.clone());
@@ -42,9 +42,14 @@ impl Rule for HardcodedProviderCredential {
             } else {
                 (Confidence::High, "prefix, charset and length match")
             };
+            // A real-format token in documentation is still a leak.
+            let placement = match placement(file, settings, token.range.start) {
+                Placement::TestCode => Placement::TestCode,
+                _ => Placement::Production,
+            };
             let mut diagnostic =
-                secret_diagnostic(token.range.clone(), secret, provider.name, confidence, detail, in_tests, settings);
-            if provider.test_key && !in_tests {
+                secret_diagnostic(token.range.clone(), secret, provider.name, confidence, detail, placement, settings);
+            if provider.test_key && placement == Placement::Production {
                 diagnostic.severity = Some(Severity::Warning);
                 diagnostic.confidence = Some(Confidence::Medium);
             }

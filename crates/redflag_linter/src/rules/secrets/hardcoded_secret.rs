@@ -14,7 +14,9 @@ use crate::rule::{FileContext, Rule, RuleMeta};
 use crate::secrets::assign::{code_assignments, text_assignments, NamedLiteral};
 use crate::secrets::names::is_secret_name;
 use crate::secrets::randomness::{looks_like_password, looks_random};
-use crate::secrets::{judge, quiet, secret_diagnostic, Verdict};
+use crate::secrets::words::is_human_password;
+use crate::secrets::placement::placement;
+use crate::secrets::{judge, quiet, secret_diagnostic, Placement, Verdict};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -107,7 +109,6 @@ impl HardcodedSecret {
             return;
         };
         let settings = &ctx.settings.secrets;
-        let in_tests = settings.is_test_path(&file.path);
         let mut found = Vec::new();
         for document in documents {
             if yaml::get(document, "kind").and_then(yaml::scalar_text).as_deref() != Some("Secret") {
@@ -137,7 +138,7 @@ impl HardcodedSecret {
             if settings.allows(&secret) || quiet::is_placeholder(&secret) || quiet::is_reference(&secret) {
                 continue;
             }
-            let confidence = if looks_random(&secret) {
+            let confidence = if looks_random(&secret) && !is_human_password(&secret) {
                 Confidence::High
             } else if is_secret_name(&name, &settings.extra_names) && looks_like_password(&secret) {
                 Confidence::Medium
@@ -145,6 +146,10 @@ impl HardcodedSecret {
                 continue;
             };
             reported.push(range.clone());
+            let place = placement(file, settings, range.start);
+            if place == Placement::Docs && confidence != Confidence::High {
+                continue;
+            }
             let what = format!("Kubernetes Secret value `{name}`");
             ctx.report(secret_diagnostic(
                 range,
@@ -152,7 +157,7 @@ impl HardcodedSecret {
                 &what,
                 confidence,
                 "stored in the manifest instead of a secret store",
-                in_tests,
+                place,
                 settings,
             ));
         }
@@ -180,7 +185,6 @@ impl Rule for HardcodedSecret {
         let named = Self::named_literals(file, ctx);
         let scan = file.secret_scan();
         let settings = &ctx.settings.secrets;
-        let in_tests = settings.is_test_path(&file.path);
         for literal in named {
             if !is_secret_name(&literal.name, &settings.extra_names)
                 || scan.covers(&literal.value_range)
@@ -190,6 +194,17 @@ impl Rule for HardcodedSecret {
             }
             match judge(&literal.name, &literal.value, settings) {
                 Verdict::Report(confidence, why) => {
+                    let place = placement(file, settings, literal.value_range.start);
+                    // Documentation shows made-up passwords; only values
+                    // that look generated are worth a note there.
+                    if place == Placement::Docs && confidence != Confidence::High {
+                        let line = file.position(literal.value_range.start).line;
+                        ctx.note(format!(
+                            "line {line}: value of `{}` not reported: a documentation example",
+                            literal.name
+                        ));
+                        continue;
+                    }
                     let what = format!("`{}`", literal.name);
                     ctx.report(secret_diagnostic(
                         literal.value_range.clone(),
@@ -197,7 +212,7 @@ impl Rule for HardcodedSecret {
                         &what,
                         confidence,
                         why,
-                        in_tests,
+                        place,
                         settings,
                     ));
                 }

@@ -6,7 +6,8 @@ use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
-use crate::secrets::secret_diagnostic;
+use crate::secrets::placement::placement;
+use crate::secrets::{secret_diagnostic, Placement};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -37,7 +38,6 @@ impl Rule for PrivateKeyInRepository {
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         let scan = file.secret_scan();
         let settings = &ctx.settings.secrets;
-        let in_tests = settings.is_test_path(&file.path);
         let service_account = file.text.contains("\"service_account\"") && file.text.contains("\"private_key_id\"");
         for block in &scan.keys {
             if settings.allows(&block.body) {
@@ -53,9 +53,13 @@ impl Rule for PrivateKeyInRepository {
             } else {
                 (Confidence::High, "the key body decodes")
             };
+            let placement = match placement(file, settings, block.range.start) {
+                Placement::TestCode => Placement::TestCode,
+                _ => Placement::Production,
+            };
             let mut diagnostic =
-                secret_diagnostic(block.range.clone(), &block.body, &what, confidence, detail, in_tests, settings);
-            if block.encrypted && !in_tests {
+                secret_diagnostic(block.range.clone(), &block.body, &what, confidence, detail, placement, settings);
+            if block.encrypted && placement == Placement::Production {
                 diagnostic.severity = Some(Severity::Warning);
             }
             ctx.report(diagnostic);

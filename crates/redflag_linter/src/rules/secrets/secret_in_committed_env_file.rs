@@ -6,6 +6,7 @@ use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
 use crate::secrets::names::is_secret_name;
+use crate::secrets::placement::placement;
 use crate::secrets::{judge, secret_diagnostic, Verdict};
 use crate::source::SourceFile;
 
@@ -41,7 +42,6 @@ impl Rule for SecretInCommittedEnvFile {
         }
         let scan = file.secret_scan();
         let settings = &ctx.settings.secrets;
-        let in_tests = settings.is_test_path(&file.path);
         let name = file.path.rsplit('/').next().unwrap_or(&file.path).to_string();
         for entry in file.env_entries() {
             if !is_secret_name(&entry.key, &settings.extra_names) || scan.covers(&entry.value_range) {
@@ -56,7 +56,7 @@ impl Rule for SecretInCommittedEnvFile {
                         &what,
                         confidence,
                         why,
-                        in_tests,
+                        placement(file, settings, entry.value_range.start),
                         settings,
                     ));
                 }

@@ -12,6 +12,8 @@ use crate::rule::{FileContext, Rule, RuleMeta};
 use crate::secrets::assign::literal_text;
 use crate::secrets::names::is_secret_name;
 use crate::secrets::randomness::looks_random;
+use crate::secrets::words::is_human_password;
+use crate::secrets::placement::placement;
 use crate::secrets::{quiet, secret_diagnostic};
 use crate::source::SourceFile;
 
@@ -164,7 +166,6 @@ impl Rule for SecretLiteralFallback {
             return;
         };
         let settings = &ctx.settings.secrets;
-        let in_tests = settings.is_test_path(&file.path);
         let mut seen = Vec::new();
         for at in positions {
             let Some(node) = tree.root_node().descendant_for_byte_range(at, at + 1) else {
@@ -189,15 +190,20 @@ impl Rule for SecretLiteralFallback {
                 ctx.note(format!("line {line}: fallback for `{}` not reported: placeholder or empty", fallback.variable));
                 continue;
             }
-            let confidence = if looks_random(&literal) { Confidence::High } else { Confidence::Medium };
+            let confidence = if looks_random(&literal) && !is_human_password(&literal) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
             let what = format!("fallback for `{}`", fallback.variable);
+            let place = placement(file, settings, range.start);
             ctx.report(secret_diagnostic(
                 range,
                 &literal,
                 &what,
                 confidence,
                 "used wherever the variable is unset",
-                in_tests,
+                place,
                 settings,
             ));
         }
