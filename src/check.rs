@@ -257,6 +257,7 @@ fn secrets_settings(
             Some(ConfidenceName::Low) => Confidence::Low,
             None => defaults.test_confidence,
         },
+        ..SecretsSettings::default()
     })
 }
 

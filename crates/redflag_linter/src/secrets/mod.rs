@@ -48,6 +48,8 @@ pub struct SecretsSettings {
     pub test_paths: Option<GlobSet>,
     pub test_severity: Severity,
     pub test_confidence: Confidence,
+    /// Finds `extra_names` in a file (built on first use).
+    pub extra_names_matcher: OnceLock<Option<AhoCorasick>>,
 }
 
 impl Default for SecretsSettings {
@@ -59,6 +61,7 @@ impl Default for SecretsSettings {
             test_paths: None,
             test_severity: Severity::Note,
             test_confidence: Confidence::Low,
+            extra_names_matcher: OnceLock::new(),
         }
     }
 }
@@ -69,6 +72,24 @@ impl SecretsSettings {
     pub fn allows(&self, value: &str) -> bool {
         self.allow.iter().any(|a| a == value)
             || self.allow_regexes.iter().any(|r| r.is_match(value))
+    }
+
+    /// Offsets of the configured secret names in `text` (any case): more
+    /// anchors for the rules that judge named values.
+    #[must_use]
+    pub fn extra_name_hits(&self, text: &str) -> Vec<usize> {
+        let matcher = self.extra_names_matcher.get_or_init(|| {
+            if self.extra_names.is_empty() {
+                return None;
+            }
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(&self.extra_names)
+                .ok()
+        });
+        matcher.as_ref().map_or_else(Vec::new, |m| {
+            m.find_iter(text).map(|found| found.start()).collect()
+        })
     }
 
     /// True for test, fixture and example code, where findings are kept but

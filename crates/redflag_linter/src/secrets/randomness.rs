@@ -238,7 +238,14 @@ fn randomness_test(value: &str, entropy_share: f64) -> bool {
     {
         return false;
     }
-    shannon(value) >= entropy_share * entropy_threshold(charset, len)
+    // Values with symbols rarely draw on all 94 printable characters
+    // (Django keys use 50): the bar is that of base64, a 64-character set.
+    let bar = if charset == Charset::Printable {
+        Charset::Base64
+    } else {
+        charset
+    };
+    shannon(value) >= entropy_share * entropy_threshold(bar, len)
         && !looks_like_words(value)
         && (entropy_share < 1.0 || !super::words::has_embedded_word(value))
 }

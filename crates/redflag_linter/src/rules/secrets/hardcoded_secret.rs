@@ -70,13 +70,17 @@ fn literal_after(text: &str, hit: usize) -> Option<&str> {
 impl HardcodedSecret {
     /// In code, only hits whose line holds a literal that would be reported
     /// make the file worth parsing.
+    /// With `--verbose` every literal is judged on the tree, so each
+    /// dropped candidate gets its explanation.
     fn code_candidates(file: &SourceFile, hits: &[usize], ctx: &FileContext<'_>) -> Vec<usize> {
+        let explaining = ctx.explaining();
         hits.iter()
             .copied()
             .filter(|&hit| {
                 literal_after(&file.text, hit).is_some_and(|literal| {
                     let name = word_around(&file.text, hit);
-                    matches!(judge(name, literal, &ctx.settings.secrets), Verdict::Report(..))
+                    explaining
+                        || matches!(judge(name, literal, &ctx.settings.secrets), Verdict::Report(..))
                         || literal.starts_with("-----") // handled by the key rule
                 })
             })
@@ -84,7 +88,14 @@ impl HardcodedSecret {
     }
 
     fn named_literals(file: &SourceFile, ctx: &FileContext<'_>) -> Vec<NamedLiteral> {
-        let hits = &file.secret_scan().word_hits;
+        let mut hits = file.secret_scan().word_hits.clone();
+        let extra = ctx.settings.secrets.extra_name_hits(&file.text);
+        if !extra.is_empty() {
+            hits.extend(extra);
+            hits.sort_unstable();
+            hits.dedup();
+        }
+        let hits = &hits;
         if hits.is_empty() {
             return Vec::new();
         }
