@@ -654,3 +654,117 @@ fn secrets_configuration() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn custom_formats_from_user_rules() {
+    let mut g = Gen::new(77);
+    let live = format!("acme_live_{}", g.alnum(32));
+    let test_path_token = format!("acme_live_{}", g.alnum(32));
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "team-rules/acme-key.yaml",
+        br#"name: acme-live-key
+task: TASK-3.3
+redFlag: RF-6
+severity: error
+confidence: high
+summary: An Acme live API key is committed.
+message: An Acme live API key is committed.
+help: rotate it in the Acme console and load it from the vault
+languages: [python, yaml, text]
+patterns:
+  - secret:
+      name: Acme live API key
+      prefix: acme_live_
+      charset: alnum
+      length: 32
+docs: |
+  Acme live keys are `acme_live_` and 32 alphanumerics.
+"#,
+    );
+    write(
+        dir.path(),
+        "app/billing.py",
+        format!(
+            "ACME = \"{live}\"\nEXAMPLE = \"acme_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\nSHORT = \"acme_live_abc\"\n"
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "deploy/values.yaml",
+        format!("acme:\n  key: {live}\n").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "tests/test_billing.py",
+        format!("KEY = \"{test_path_token}\"\n").as_bytes(),
+    );
+    let output = redflag(
+        dir.path(),
+        &[
+            "check",
+            "--rules",
+            "team-rules",
+            "--select",
+            "acme-live-key",
+            "--output-format",
+            "json",
+        ],
+    );
+    let report = json(&output);
+    assert_eq!(
+        finding_lines(&report),
+        [
+            "app/billing.py:1 acme-live-key",
+            "deploy/values.yaml:2 acme-live-key",
+            "tests/test_billing.py:1 acme-live-key"
+        ],
+        "{}",
+        stderr(&output)
+    );
+    let text = stdout(&output);
+    assert!(
+        !text.contains(&live) && !text.contains(&test_path_token),
+        "masked"
+    );
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Acme live API key `acme****`"));
+    assert_eq!(
+        findings[0]["help"],
+        "rotate it in the Acme console and load it from the vault"
+    );
+    assert_eq!(findings[2]["severity"], "note");
+
+    // A bad declaration is a clear error naming the file and line.
+    write(
+        dir.path(),
+        "team-rules/acme-key.yaml",
+        br#"name: acme-live-key
+task: TASK-3.3
+severity: error
+confidence: high
+summary: s
+message: m
+languages: [text]
+patterns:
+  - secret:
+      name: Acme live API key
+      prefix: acme_live_
+      charset: letters
+      length: 32
+docs: d
+"#,
+    );
+    let bad = redflag(dir.path(), &["check", "--rules", "team-rules"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = stderr(&bad);
+    assert!(
+        err.contains("acme-key.yaml:12") && err.contains("unknown charset `letters`"),
+        "{err}"
+    );
+}

@@ -23,11 +23,14 @@ use crate::rule::{
     Diagnostic, Example, FileContext, NodeContext, Rule, RuleMeta, RuleOrigin, TaskRef,
     DOCS_BASE_URL,
 };
+use crate::secrets::custom::CustomFormat;
+use crate::secrets::placement::{placement, Placement};
+use crate::secrets::secret_diagnostic;
 use crate::semantics::env_vars::{env_assignments, EnvSource};
 use crate::source::SourceFile;
 use schema::{
-    ConfidenceName, DockerfileSpec, EnvSpec, ExampleSpec, NodeMatcherSpec, OneOrMany, PathsSpec,
-    PatternSpec, RuleSpec, SeverityName, TextSpec,
+    ConfidenceName, DockerfileSpec, EnvSpec, ExampleSpec, LengthSpec, NodeMatcherSpec, OneOrMany,
+    PathsSpec, PatternSpec, RuleSpec, SecretSpec, SeverityName, TextSpec,
 };
 
 /// A rule file that could not be loaded.
@@ -48,6 +51,7 @@ pub struct DeclarativeRule {
     node_patterns: Vec<NodePattern>,
     docker_patterns: Vec<DockerPattern>,
     env_patterns: Vec<EnvPattern>,
+    secret_patterns: Vec<SecretPattern>,
 }
 
 struct PatternCommon {
@@ -179,6 +183,11 @@ struct EnvPattern {
     key: TextMatch,
     value: Option<TextMatch>,
     sources: Vec<EnvSource>,
+    common: PatternCommon,
+}
+
+struct SecretPattern {
+    format: CustomFormat,
     common: PatternCommon,
 }
 
@@ -575,6 +584,29 @@ impl Loader<'_> {
         })
     }
 
+    fn secret_pattern(
+        &self,
+        pattern: &PatternSpec,
+        spec: &SecretSpec,
+    ) -> Result<SecretPattern, RuleFileError> {
+        let (min, max) = match spec.length {
+            LengthSpec::Exact(n) => (n, n),
+            LengthSpec::Range { min, max } => (min, max),
+        };
+        let format = CustomFormat::new(
+            &spec.name,
+            &spec.prefix.to_vec(),
+            &spec.charset.value,
+            min,
+            max,
+        )
+        .map_err(|message| self.error(Some(spec.charset.referenced.line()), message))?;
+        Ok(SecretPattern {
+            format,
+            common: self.common(pattern)?,
+        })
+    }
+
     fn example(&self, spec: &ExampleSpec, findings: usize) -> Result<Example, RuleFileError> {
         let kind = FileKind::from_name(&spec.language.value).ok_or_else(|| {
             self.error(
@@ -677,18 +709,20 @@ pub fn load_rule(
     let mut node_patterns = Vec::new();
     let mut docker_patterns = Vec::new();
     let mut env_patterns = Vec::new();
+    let mut secret_patterns = Vec::new();
     for (index, pattern) in spec.patterns.iter().enumerate() {
         let shapes = [
             pattern.query.is_some(),
             pattern.kind.is_some(),
             pattern.dockerfile.is_some(),
             pattern.env.is_some(),
+            pattern.secret.is_some(),
         ];
         if shapes.iter().filter(|s| **s).count() != 1 {
             return Err(loader.error(
                 None,
                 format!(
-                    "pattern {}: expected exactly one of `query`, `kind`, `dockerfile` or `env`",
+                    "pattern {}: expected exactly one of `query`, `kind`, `dockerfile`, `env` or `secret`",
                     index + 1
                 ),
             ));
@@ -697,6 +731,8 @@ pub fn load_rule(
             docker_patterns.push(loader.docker_pattern(pattern, docker)?);
         } else if let Some(env) = &pattern.env {
             env_patterns.push(loader.env_pattern(pattern, env)?);
+        } else if let Some(secret) = &pattern.secret {
+            secret_patterns.push(loader.secret_pattern(pattern, secret)?);
         } else {
             node_patterns.extend(loader.node_patterns(index, pattern)?);
         }
@@ -741,6 +777,7 @@ pub fn load_rule(
         node_patterns,
         docker_patterns,
         env_patterns,
+        secret_patterns,
     })
 }
 
@@ -903,6 +940,9 @@ impl Rule for DeclarativeRule {
     }
 
     fn file_kinds(&self) -> Vec<FileKind> {
+        if !self.secret_patterns.is_empty() {
+            return FileKind::ALL.to_vec();
+        }
         let mut kinds = Vec::new();
         if !self.docker_patterns.is_empty() {
             kinds.push(FileKind::Dockerfile);
@@ -925,6 +965,9 @@ impl Rule for DeclarativeRule {
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         if file.kind == FileKind::Dockerfile && !self.docker_patterns.is_empty() {
             self.check_dockerfile(file, ctx);
+        }
+        if !self.secret_patterns.is_empty() {
+            self.check_secrets(file, ctx);
         }
         if self.env_patterns.is_empty() {
             return;
@@ -961,6 +1004,48 @@ impl DeclarativeRule {
                 NodeMatch::Node(_) => None,
             })
             .collect()
+    }
+
+    /// Declared credential formats: masked, fingerprinted by the secret and
+    /// downgraded in test code like the built-in ones.
+    fn check_secrets(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
+        for pattern in &self.secret_patterns {
+            if !Self::pattern_allows(&pattern.common, &file.path) {
+                continue;
+            }
+            for found in pattern.format.find(&file.text) {
+                let secret = file.slice(found.range.clone());
+                let settings = &ctx.settings.secrets;
+                if let Some(why) = found.dropped {
+                    let line = file.position(found.range.start).line;
+                    ctx.note(format!(
+                        "line {line}: {} not reported: {why}",
+                        pattern.format.name
+                    ));
+                    continue;
+                }
+                if settings.allows(secret) {
+                    continue;
+                }
+                let place = match placement(file, settings, found.range.start) {
+                    Placement::TestCode => Placement::TestCode,
+                    _ => Placement::Production,
+                };
+                let mut diagnostic = secret_diagnostic(
+                    found.range.clone(),
+                    secret,
+                    &pattern.format.name,
+                    self.meta.confidence,
+                    "prefix, charset and length match",
+                    place,
+                    settings,
+                );
+                if let Some(help) = pattern.common.help.as_deref().or(self.help.as_deref()) {
+                    diagnostic = diagnostic.help(help.trim().to_string());
+                }
+                ctx.report(diagnostic);
+            }
+        }
     }
 
     fn check_dockerfile(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {

@@ -84,8 +84,8 @@ pub struct PathsSpec {
     pub exclude: Vec<Spanned<String>>,
 }
 
-/// One way the rule matches. Exactly one of `query`, `kind`, `dockerfile`
-/// or `env` is given.
+/// One way the rule matches. Exactly one of `query`, `kind`, `dockerfile`,
+/// `env` or `secret` is given.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PatternSpec {
@@ -110,6 +110,7 @@ pub struct PatternSpec {
     pub not_has: Option<Box<NodeMatcherSpec>>,
     pub dockerfile: Option<DockerfileSpec>,
     pub env: Option<EnvSpec>,
+    pub secret: Option<SecretSpec>,
     pub message: Option<String>,
     pub help: Option<String>,
     pub paths: Option<PathsSpec>,
@@ -169,6 +170,30 @@ pub struct EnvSpec {
     /// Where: `dotenv`, `dockerfile`, `compose`, `kubernetes` (default: all).
     #[serde(default, rename = "in")]
     pub sources: Vec<Spanned<String>>,
+}
+
+/// A credential format of the team's own: a prefix, a charset and a
+/// length, found in every text file like the built-in provider formats.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretSpec {
+    /// The credential kind in messages ("Acme live API key").
+    pub name: String,
+    /// The literal every token starts with (one or several).
+    pub prefix: OneOrMany<String>,
+    /// `alnum`, `alnum-upper`, `alnum-lower`, `hex`, `hex-upper`, `base64`,
+    /// `base64url`, `base32`, `digits`, or a character class `[…]`.
+    pub charset: Spanned<String>,
+    /// Characters after the prefix: a number or `{min, max}`.
+    pub length: LengthSpec,
+}
+
+/// An exact length or a range.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+pub enum LengthSpec {
+    Exact(usize),
+    Range { min: usize, max: usize },
 }
 
 /// A documented sample.

@@ -9,6 +9,7 @@
 
 pub mod assign;
 pub mod checksums;
+pub mod custom;
 pub mod keys;
 pub mod names;
 pub mod placement;
