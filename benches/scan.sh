@@ -9,14 +9,20 @@
 #
 #   benches/scan.sh            # corpus in benches/corpus (git-ignored)
 #   CORPUS=/path benches/scan.sh
+#   benches/scan.sh --secrets  # secrets only: redflag --select RF-6 side by
+#                              # side with ripsecrets and detect-secrets
 #
 # Needs: cargo, pip, npm, rg; hyperfine is used when present, otherwise a
-# plain loop of /usr/bin/time runs.
+# plain loop of /usr/bin/time runs. The secrets mode also needs ripsecrets
+# (`cargo install ripsecrets`) and detect-secrets (`pip install
+# detect-secrets`).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CORPUS="${CORPUS:-$ROOT/benches/corpus}"
 RUNS="${RUNS:-5}"
+MODE="all"
+if [ "${1:-}" = "--secrets" ]; then MODE="secrets"; fi
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "scan.sh: $1 is required" >&2; exit 2; }; }
 need cargo; need pip; need npm; need rg
@@ -97,6 +103,40 @@ time_of() {
     printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
   fi
 }
+
+if [ "$MODE" = "secrets" ]; then
+  need ripsecrets; need detect-secrets
+  count_findings() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$1"; }
+  out="$(mktemp)"
+  "$REDFLAG" check "$CORPUS" --select RF-6 --output-format json --exit-zero -o "$out"
+  redflag_found="$(count_findings "$out")"
+  ripsecrets_found="$(ripsecrets "$CORPUS" 2>/dev/null | grep -c . || true)"
+  secrets_cmd="$REDFLAG check $CORPUS --select RF-6 --output-format json --exit-zero -o /dev/null"
+  ripsecrets_cmd="ripsecrets $CORPUS"
+  # detect-secrets is slow: one run.
+  ds_start="$(date +%s.%N)"
+  detect-secrets scan --all-files "$CORPUS" > "$out" 2>/dev/null || true
+  ds_end="$(date +%s.%N)"
+  ds_s="$(echo "$ds_end - $ds_start" | bc -l)"
+  ds_found="$(python3 -c 'import json,sys; print(sum(len(v) for v in json.load(open(sys.argv[1]))["results"].values()))' "$out")"
+  secrets_s="$(time_of "$secrets_cmd")"
+  ripsecrets_s="$(time_of "$ripsecrets_cmd")"
+  peak_kb="$(/usr/bin/time -f '%M' $secrets_cmd 2>&1 >/dev/null | tail -1)"
+  rm -f "$out"
+  python3 - "$files" "$bytes" "$secrets_s" "$ripsecrets_s" "$ds_s" "$peak_kb" "$redflag_found" "$ripsecrets_found" "$ds_found" "$(nproc)" <<'PY'
+import sys
+files, size, redflag, rip, ds, peak_kb, found, rip_found, ds_found, cores = sys.argv[1:]
+files, size, redflag, rip, ds = int(files), int(size), float(redflag), float(rip), float(ds)
+mb = size / 1e6
+print(f"corpus:         {files} files scanned, {mb:.1f} MB in the walked tree, {cores} cores")
+print(f"redflag RF-6:   {redflag * 1000:.0f} ms  {mb / redflag:.1f} MB/s  peak RSS {int(peak_kb) / 1024:.0f} MiB  ({found} findings)")
+print(f"ripsecrets:     {rip * 1000:.0f} ms  {mb / rip:.1f} MB/s  ({rip_found} lines reported)")
+print(f"detect-secrets: {ds * 1000:.0f} ms  {mb / ds:.1f} MB/s  ({ds_found} findings, one run)")
+print(f"ratio:          redflag --select RF-6 takes {redflag / rip:.2f}x the time of ripsecrets")
+PY
+  rm -f "$report" "$report.log"
+  exit 0
+fi
 
 redflag_s="$(time_of "$redflag_cmd")"
 rg_s="$(time_of "$rg_cmd")"

@@ -78,9 +78,21 @@ impl HardcodedSecret {
             .copied()
             .filter(|&hit| {
                 literal_after(&file.text, hit).is_some_and(|literal| {
+                    // `judge` reports nothing shorter.
+                    if literal.trim().len() < 8 && !explaining {
+                        return false;
+                    }
                     let name = word_around(&file.text, hit);
+                    // `jwt.sign(…, "…")`/`jwt.encode(…)` name the secret by the call.
+                    let word_end = file.text[hit..]
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .map_or(file.text.len(), |p| hit + p);
+                    let after = &file.text[word_end..];
+                    let named = is_secret_name(name, &ctx.settings.secrets.extra_names)
+                        || after.starts_with(".sign(")
+                        || after.starts_with(".encode(");
                     explaining
-                        || matches!(judge(name, literal, &ctx.settings.secrets), Verdict::Report(..))
+                        || (named && matches!(judge(name, literal, &ctx.settings.secrets), Verdict::Report(..)))
                         || literal.starts_with("-----") // handled by the key rule
                 })
             })

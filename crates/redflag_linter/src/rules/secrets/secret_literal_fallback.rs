@@ -28,6 +28,33 @@ struct SecretLiteralFallback {
 /// Where environment reads happen in each language.
 const MARKERS: &[&str] = &["getenv", "environ", "process.env", "env::var"];
 
+/// A cheap look at the line after a marker before any parsing: the
+/// variable read must name a secret (among the first words after the
+/// marker, quoted or not), and the marker's fallback form must follow it:
+/// `||`/`??` after `process.env`, `unwrap_or` after `env::var`, a second
+/// argument inside `getenv(…)`/`environ.get(…)`.
+fn line_may_hold_fallback(marker: &str, line: &str, extra_names: &[String]) -> bool {
+    let name: String = line
+        .trim_start_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let name_is_secret = |candidate: &str| is_secret_name(candidate, extra_names);
+    // `os.environ.get("X", …)`: the word after the marker is `get`.
+    let named = name_is_secret(&name)
+        || line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .take(6)
+            .any(name_is_secret);
+    let operator = match marker {
+        "process.env" => line.contains("||") || line.contains("??"),
+        "env::var" => line.contains("unwrap_or"),
+        // The comma of a second argument, before the call closes.
+        _ => line.split(')').next().is_some_and(|call| call.contains(',')),
+    };
+    named && operator && line.matches(['"', '\'', '`']).count() >= 2
+}
+
 /// Longest way up from a marker to the construct holding the fallback.
 const MAX_CLIMB: usize = 8;
 
@@ -154,8 +181,10 @@ impl Rule for SecretLiteralFallback {
             .iter()
             .flat_map(|marker| memmem::find_iter(bytes, marker.as_bytes()))
             .filter(|&at| {
-                let line_end = file.text[at..].find('\n').map_or(file.text.len(), |p| at + p);
-                file.text[at..line_end].matches(['"', '\'', '`']).count() >= 2
+                let marker = MARKERS.iter().find(|m| file.text[at..].starts_with(**m)).copied().unwrap_or("");
+                let after = at + marker.len();
+                let line_end = file.text[after..].find('\n').map_or(file.text.len(), |p| after + p);
+                line_may_hold_fallback(marker, &file.text[after..line_end], &ctx.settings.secrets.extra_names)
             })
             .collect();
         if positions.is_empty() {
