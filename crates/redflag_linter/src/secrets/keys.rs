@@ -39,7 +39,7 @@ pub fn read_block(text: &str, start: usize) -> Option<Result<KeyBlock, &'static 
         return None;
     }
     let body_start = start + "-----BEGIN ".len() + label_end + 5;
-    let limit = (body_start + MAX_BLOCK).min(text.len());
+    let limit = super::ceil_boundary(text, body_start + MAX_BLOCK);
     let end_marker = format!("-----END {label}-----");
     let window = text.get(body_start..limit).unwrap_or("");
     let Some(end_at) = window.find(&end_marker) else {

@@ -30,6 +30,23 @@ use regex::Regex;
 use crate::rule::Diagnostic;
 pub use placement::Placement;
 
+/// `i`, moved back to the nearest character boundary of `text`.
+pub(crate) fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `i`, moved forward to the nearest character boundary of `text`.
+pub(crate) fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}
+
 /// Names of the secrets rules, for allow comments that cover the family.
 pub const SECRET_RULES: &[&str] = &[
     "hardcoded-provider-credential",

@@ -12,6 +12,7 @@ use regex::Regex;
 
 use super::checksums;
 use super::randomness::looks_generated;
+use super::{ceil_boundary, floor_boundary};
 
 /// How a match is validated beyond its shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -967,20 +968,6 @@ pub fn match_at(text: &str, index: usize, anchor: usize) -> Option<TokenMatch> {
         }
     }
     None
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// Why a matched token is not reported.

@@ -10,6 +10,7 @@ use percent_encoding::percent_decode_str;
 use super::checksums::decode_base64;
 use super::quiet::{is_placeholder, is_template};
 use super::words::{is_human_password, looks_like_words};
+use super::{ceil_boundary, floor_boundary};
 
 /// Keys whose value is a credential in connection strings and config files
 /// (matched in any case).
@@ -93,9 +94,15 @@ fn weak_or_placeholder(user: &str, password: &str) -> bool {
 #[must_use]
 pub fn url_credential(text: &str, marker: usize) -> Option<UrlCredential> {
     let bytes = text.as_bytes();
-    let scheme_start = text[..marker]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':')))
-        .map_or(0, |i| i + 1);
+    // The scheme: ASCII only, and short.
+    let mut scheme_start = marker;
+    while scheme_start > 0
+        && marker - scheme_start < 32
+        && (bytes[scheme_start - 1].is_ascii_alphanumeric()
+            || matches!(bytes[scheme_start - 1], b'+' | b'.' | b'-' | b':'))
+    {
+        scheme_start -= 1;
+    }
     let scheme = &text[scheme_start..marker];
     if scheme.is_empty() || scheme.eq_ignore_ascii_case("file") {
         return None;
@@ -111,6 +118,7 @@ pub fn url_credential(text: &str, marker: usize) -> Option<UrlCredential> {
         }
         end += 1;
     }
+    let end = floor_boundary(text, end);
     let authority = &text[authority_start..end];
     let at = authority.rfind('@')?;
     let userinfo = &authority[..at];
@@ -151,7 +159,7 @@ pub fn keyed_credential(text: &str, start: usize, path: &str) -> Option<UrlCrede
         .take_while(|c| !matches!(c, ';' | '"' | '\'' | '`' | '&' | '\n' | '\r' | ' ' | '<'))
         .collect();
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line = &text[line_start..(start + 256).min(text.len())];
+    let line = &text[line_start..ceil_boundary(text, start + 256)];
     let key = &text[start..value_start];
     let kind = if key.eq_ignore_ascii_case("_authtoken=") {
         CredentialKind::NpmAuthToken
