@@ -23,7 +23,8 @@ use crate::panic_guard;
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::rule::{
-    Diagnostic, FileContext, Location, NodeContext, ProjectContext, ProjectDiagnostic, RuleId,
+    Diagnostic, FileContext, FileSettings, Location, NodeContext, ProjectContext,
+    ProjectDiagnostic, RuleId,
 };
 use crate::selection::PerFileIgnores;
 use crate::source::SourceFile;
@@ -370,7 +371,10 @@ impl Engine {
                     rule: id,
                     out: &mut raw,
                     notes: &mut notes,
-                    settings: &self.settings,
+                    settings: FileSettings {
+                        secrets: &self.settings.secrets,
+                        explain: self.settings.explain,
+                    },
                 };
                 self.registry.get(id).check_file(&file, &mut ctx);
             }

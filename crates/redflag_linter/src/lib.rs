@@ -15,6 +15,7 @@ pub mod project;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod secret_findings;
 pub mod secrets;
 pub mod selection;
 pub mod semantics;

@@ -370,7 +370,15 @@ pub struct FileContext<'a> {
     pub(crate) rule: RuleId,
     pub(crate) out: &'a mut Vec<(RuleId, Diagnostic)>,
     pub(crate) notes: &'a mut Vec<String>,
-    pub settings: &'a crate::engine::Settings,
+    pub settings: FileSettings<'a>,
+}
+
+/// The parts of a run's settings file rules read.
+#[derive(Debug, Clone, Copy)]
+pub struct FileSettings<'a> {
+    pub secrets: &'a crate::secrets::SecretsSettings,
+    /// Rules explain dropped candidates in notes (`--verbose`).
+    pub explain: bool,
 }
 
 impl FileContext<'_> {

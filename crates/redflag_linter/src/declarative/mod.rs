@@ -23,9 +23,9 @@ use crate::rule::{
     Diagnostic, Example, FileContext, NodeContext, Rule, RuleMeta, RuleOrigin, TaskRef,
     DOCS_BASE_URL,
 };
+use crate::secret_findings::placement::{placement, Placement};
+use crate::secret_findings::secret_diagnostic;
 use crate::secrets::custom::CustomFormat;
-use crate::secrets::placement::{placement, Placement};
-use crate::secrets::secret_diagnostic;
 use crate::semantics::env_vars::{env_assignments, EnvSource};
 use crate::source::SourceFile;
 use schema::{
@@ -1015,7 +1015,7 @@ impl DeclarativeRule {
             }
             for found in pattern.format.find(&file.text) {
                 let secret = file.slice(found.range.clone());
-                let settings = &ctx.settings.secrets;
+                let settings = ctx.settings.secrets;
                 if let Some(why) = found.dropped {
                     let line = file.position(found.range.start).line;
                     ctx.note(format!(

@@ -19,35 +19,32 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     CRC32.checksum(bytes)
 }
 
-/// Encodes `value` in base62, left-padded with `0` to `width`.
-#[must_use]
-pub fn base62(mut value: u32, width: usize) -> String {
+/// Encodes `value` in the digits of `alphabet` (its first one is zero),
+/// left-padded to `width`.
+fn positional(mut value: u32, alphabet: &[u8], width: usize) -> String {
+    let base = alphabet.len() as u32;
     let mut digits = Vec::new();
     while value > 0 {
-        digits.push(BASE62[(value % 62) as usize]);
-        value /= 62;
+        digits.push(alphabet[(value % base) as usize]);
+        value /= base;
     }
     while digits.len() < width {
-        digits.push(b'0');
+        digits.push(alphabet[0]);
     }
     digits.reverse();
     String::from_utf8(digits).unwrap_or_default()
 }
 
+/// Encodes `value` in base62, left-padded with `0` to `width`.
+#[must_use]
+pub fn base62(value: u32, width: usize) -> String {
+    positional(value, BASE62, width)
+}
+
 /// Encodes `value` in lower-case base36, left-padded with `0` to `width`.
 #[must_use]
-pub fn base36(mut value: u32, width: usize) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut digits = Vec::new();
-    while value > 0 {
-        digits.push(DIGITS[(value % 36) as usize]);
-        value /= 36;
-    }
-    while digits.len() < width {
-        digits.push(b'0');
-    }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
+pub fn base36(value: u32, width: usize) -> String {
+    positional(value, b"0123456789abcdefghijklmnopqrstuvwxyz", width)
 }
 
 /// GitHub (`ghp_`, `gho_`, …) and npm (`npm_`) tokens: 30 random base62

@@ -7,12 +7,10 @@
 //! syntax tree only for code files where a candidate survived. The scan is
 //! built once per file, lazily, and each secrets rule reads its part.
 
-pub mod assign;
 pub mod checksums;
 pub mod custom;
 pub mod keys;
 pub mod names;
-pub mod placement;
 pub mod providers;
 pub mod quiet;
 pub mod randomness;
@@ -24,11 +22,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::GlobSet;
-use redflag_diagnostics::{hash_hex, mask_secret, Confidence, Severity};
+use redflag_diagnostics::{Confidence, Severity};
 use regex::Regex;
-
-use crate::rule::Diagnostic;
-pub use placement::Placement;
 
 /// `i`, moved back to the nearest character boundary of `text`.
 pub(crate) fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -412,39 +407,6 @@ pub fn judge(name: &str, value: &str, settings: &SecretsSettings) -> Verdict {
         return Verdict::Report(Confidence::Medium, "a password-like literal");
     }
     Verdict::Drop("low randomness")
-}
-
-/// Builds the diagnostic for a secret at `range`, masked everywhere, its
-/// fingerprint a hash of the secret.
-#[must_use]
-pub fn secret_diagnostic(
-    range: Range<usize>,
-    secret: &str,
-    what: &str,
-    confidence: Confidence,
-    detail: &str,
-    placement: Placement,
-    settings: &SecretsSettings,
-) -> Diagnostic {
-    let masked = mask_secret(secret);
-    let (severity, confidence) = if placement.is_downgraded() {
-        (Some(settings.test_severity), settings.test_confidence)
-    } else {
-        (None, confidence)
-    };
-    let message = format!(
-        "{what} `{masked}` is hardcoded ({detail}; {} confidence){}",
-        confidence.as_str(),
-        placement.clause()
-    );
-    let mut diagnostic = Diagnostic::new(range, message)
-        .help("rotate it now, then load it from the environment or a secret manager (Vault, AWS Secrets Manager, Doppler, sealed secrets)")
-        .with_confidence(confidence);
-    diagnostic.severity = severity;
-    diagnostic.sensitive = true;
-    diagnostic.fingerprint_basis = Some(hash_hex(secret));
-    diagnostic.secret = Some(secret.to_string());
-    diagnostic
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! itself, and a trailing word can say the value is something else about
 //! the secret: `password_reset_url`, `token_type`, `secret_name`.
 
-use super::randomness::split_words;
+use super::words::split_words;
 
 /// Words that make a name secret on their own.
 const SECRET_WORDS: &[&str] = &[

@@ -13,7 +13,7 @@
 
 use std::sync::OnceLock;
 
-pub use super::words::looks_like_words;
+use super::words::looks_like_words;
 
 /// The smallest alphabet a value fits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,36 +148,6 @@ pub fn has_sequence(value: &str, count: usize) -> bool {
         let descending = w.windows(2).all(|p| p[0] == p[1].wrapping_add(1));
         (ascending || descending) && w.iter().all(u8::is_ascii_alphanumeric)
     })
-}
-
-/// Splits an identifier-like value into its lower-case words:
-/// `existingSubscription` → `existing`, `subscription`; `max_retry-count`.
-#[must_use]
-pub fn split_words(value: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = value.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphabetic() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let boundary = c.is_uppercase()
-            && i > 0
-            && (chars[i - 1].is_lowercase()
-                || (chars[i - 1].is_uppercase()
-                    && chars.get(i + 1).is_some_and(|n| n.is_lowercase())));
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
 }
 
 /// True when the value has the statistics of a generated secret: entropy at
@@ -362,19 +332,5 @@ mod tests {
         assert!(!looks_like_password("password"));
         assert!(!looks_like_password("a sentence with words"));
         assert!(!looks_like_password("https://example.com"));
-    }
-
-    #[test]
-    fn splits_identifiers_into_words() {
-        assert_eq!(
-            split_words("existingSubscription"),
-            ["existing", "subscription"]
-        );
-        assert_eq!(split_words("API_KEY"), ["api", "key"]);
-        assert_eq!(split_words("JWTSecret"), ["jwt", "secret"]);
-        assert_eq!(
-            split_words("client-secret.value"),
-            ["client", "secret", "value"]
-        );
     }
 }

@@ -11,8 +11,6 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::randomness::split_words;
-
 /// Common words of English and of software configuration, three letters or
 /// more (two-letter words are in [`SHORT_WORDS`]).
 const DICTIONARY: &str = "
@@ -81,6 +79,36 @@ const SHORT_WORDS: &[&str] = &[
 fn dictionary() -> &'static HashSet<&'static str> {
     static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
     WORDS.get_or_init(|| DICTIONARY.split_whitespace().collect())
+}
+
+/// Splits an identifier-like value into its lower-case words:
+/// `existingSubscription` → `existing`, `subscription`; `max_retry-count`.
+#[must_use]
+pub fn split_words(value: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = value.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphabetic() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let boundary = c.is_uppercase()
+            && i > 0
+            && (chars[i - 1].is_lowercase()
+                || (chars[i - 1].is_uppercase()
+                    && chars.get(i + 1).is_some_and(|n| n.is_lowercase())));
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
 }
 
 /// The longest dictionary word, bounding the segmentation's look-ahead.
@@ -267,6 +295,20 @@ mod tests {
         ] {
             assert!(!is_human_password(value), "{value}");
         }
+    }
+
+    #[test]
+    fn splits_identifiers_into_words() {
+        assert_eq!(
+            split_words("existingSubscription"),
+            ["existing", "subscription"]
+        );
+        assert_eq!(split_words("API_KEY"), ["api", "key"]);
+        assert_eq!(split_words("JWTSecret"), ["jwt", "secret"]);
+        assert_eq!(
+            split_words("client-secret.value"),
+            ["client", "secret", "value"]
+        );
     }
 
     #[test]

@@ -6,9 +6,9 @@ use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
-use crate::secrets::placement::placement;
+use crate::secret_findings::placement::placement;
 use crate::secrets::randomness::looks_random;
-use crate::secrets::{secret_diagnostic, Placement};
+use crate::secret_findings::{secret_diagnostic, Placement};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -30,7 +30,7 @@ impl Rule for CredentialsInConnectionString {
 
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         let scan = file.secret_scan();
-        let settings = &ctx.settings.secrets;
+        let settings = ctx.settings.secrets;
         for credential in &scan.urls {
             if settings.allows(&credential.secret) {
                 continue;

@@ -7,8 +7,8 @@ use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
 use crate::secrets::providers::PROVIDERS;
-use crate::secrets::placement::placement;
-use crate::secrets::{secret_diagnostic, Placement};
+use crate::secret_findings::placement::placement;
+use crate::secret_findings::{secret_diagnostic, Placement};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -30,7 +30,7 @@ impl Rule for HardcodedProviderCredential {
 
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         let scan = file.secret_scan();
-        let settings = &ctx.settings.secrets;
+        let settings = ctx.settings.secrets;
         for token in &scan.tokens {
             let provider = &PROVIDERS[token.provider];
             let secret = file.slice(token.range.clone());

@@ -11,12 +11,13 @@ use redflag_syntax::yaml;
 use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
-use crate::secrets::assign::{code_assignments, text_assignments, NamedLiteral};
+use crate::secret_findings::assign::{code_assignments, text_assignments, NamedLiteral};
 use crate::secrets::names::is_secret_name;
 use crate::secrets::randomness::{looks_like_password, looks_random};
 use crate::secrets::words::is_human_password;
-use crate::secrets::placement::placement;
-use crate::secrets::{judge, quiet, secret_diagnostic, Placement, Verdict};
+use crate::secret_findings::placement::placement;
+use crate::secrets::{judge, quiet, Verdict};
+use crate::secret_findings::{secret_diagnostic, Placement};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -92,7 +93,7 @@ impl HardcodedSecret {
                         || after.starts_with(".sign(")
                         || after.starts_with(".encode(");
                     explaining
-                        || (named && matches!(judge(name, literal, &ctx.settings.secrets), Verdict::Report(..)))
+                        || (named && matches!(judge(name, literal, ctx.settings.secrets), Verdict::Report(..)))
                         || literal.starts_with("-----") // handled by the key rule
                 })
             })
@@ -131,7 +132,7 @@ impl HardcodedSecret {
         let Ok(documents) = file.yaml() else {
             return;
         };
-        let settings = &ctx.settings.secrets;
+        let settings = ctx.settings.secrets;
         let mut found = Vec::new();
         for document in documents {
             if yaml::get(document, "kind").and_then(yaml::scalar_text).as_deref() != Some("Secret") {
@@ -207,7 +208,7 @@ impl Rule for HardcodedSecret {
         Self::kubernetes_secrets(file, ctx, &mut reported);
         let named = Self::named_literals(file, ctx);
         let scan = file.secret_scan();
-        let settings = &ctx.settings.secrets;
+        let settings = ctx.settings.secrets;
         for literal in named {
             if !is_secret_name(&literal.name, &settings.extra_names)
                 || scan.covers(&literal.value_range)

@@ -6,8 +6,8 @@ use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
-use crate::secrets::placement::placement;
-use crate::secrets::{secret_diagnostic, Placement};
+use crate::secret_findings::placement::placement;
+use crate::secret_findings::{secret_diagnostic, Placement};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -37,7 +37,7 @@ impl Rule for PrivateKeyInRepository {
 
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
         let scan = file.secret_scan();
-        let settings = &ctx.settings.secrets;
+        let settings = ctx.settings.secrets;
         let service_account = file.text.contains("\"service_account\"") && file.text.contains("\"private_key_id\"");
         for block in &scan.keys {
             if settings.allows(&block.body) {

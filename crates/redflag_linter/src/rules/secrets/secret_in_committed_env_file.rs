@@ -6,8 +6,9 @@ use redflag_syntax::FileKind;
 
 use crate::rule::{FileContext, Rule, RuleMeta};
 use crate::secrets::names::is_secret_name;
-use crate::secrets::placement::placement;
-use crate::secrets::{judge, secret_diagnostic, Verdict};
+use crate::secret_findings::placement::placement;
+use crate::secrets::{judge, Verdict};
+use crate::secret_findings::secret_diagnostic;
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -41,7 +42,7 @@ impl Rule for SecretInCommittedEnvFile {
             return;
         }
         let scan = file.secret_scan();
-        let settings = &ctx.settings.secrets;
+        let settings = ctx.settings.secrets;
         let name = file.path.rsplit('/').next().unwrap_or(&file.path).to_string();
         for entry in file.env_entries() {
             if !is_secret_name(&entry.key, &settings.extra_names) || scan.covers(&entry.value_range) {

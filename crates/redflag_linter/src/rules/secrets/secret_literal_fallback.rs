@@ -9,12 +9,13 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{FileContext, Rule, RuleMeta};
-use crate::secrets::assign::literal_text;
+use crate::secret_findings::assign::literal_text;
 use crate::secrets::names::is_secret_name;
 use crate::secrets::randomness::looks_random;
 use crate::secrets::words::is_human_password;
-use crate::secrets::placement::placement;
-use crate::secrets::{quiet, secret_diagnostic};
+use crate::secret_findings::placement::placement;
+use crate::secrets::quiet;
+use crate::secret_findings::secret_diagnostic;
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -194,7 +195,7 @@ impl Rule for SecretLiteralFallback {
         let Some(tree) = file.tree() else {
             return;
         };
-        let settings = &ctx.settings.secrets;
+        let settings = ctx.settings.secrets;
         let mut seen = Vec::new();
         for at in positions {
             let Some(node) = tree.root_node().descendant_for_byte_range(at, at + 1) else {

@@ -12,7 +12,7 @@
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
 
-use super::SecretsSettings;
+use crate::secrets::SecretsSettings;
 use crate::source::SourceFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
