@@ -197,10 +197,39 @@ mod tests {{
         .as_bytes(),
     );
     let compose = keep(g.alnum(32));
+    let compose_list = keep(g.alnum(28));
     write(
         root,
         "docker-compose.yml",
-        format!("services:\n  api:\n    image: acme/api:1.4\n    environment:\n      JWT_SECRET: {compose}\n").as_bytes(),
+        format!(
+            "services:\n  api:\n    image: acme/api:1.4\n    environment:\n      JWT_SECRET: {compose}\n  worker:\n    image: acme/worker:1.4\n    environment:\n      - API_SECRET={compose_list}\n"
+        )
+        .as_bytes(),
+    );
+    // XML app settings, properties, ini, shell.
+    let xml = keep(g.alnum(24));
+    write(
+        root,
+        "config/web.config",
+        format!("<configuration>\n  <appSettings>\n    <add key=\"ApiSecret\" value=\"{xml}\" />\n  </appSettings>\n</configuration>\n").as_bytes(),
+    );
+    let properties = keep(g.alnum(20));
+    write(
+        root,
+        "config/db.properties",
+        format!("db.url=jdbc:postgresql://db/app\ndb.password={properties}\n").as_bytes(),
+    );
+    let ini = keep(g.alnum(20));
+    write(
+        root,
+        "config/app.ini",
+        format!("[db]\npassword = {ini}\n").as_bytes(),
+    );
+    let shell = keep(g.alnum(20));
+    write(
+        root,
+        "scripts/env.sh",
+        format!("#!/bin/sh\nexport DB_PASSWORD=\"{shell}\"\n").as_bytes(),
     );
     let json_secret = keep(g.b64url(40));
     let aws = keep(token("aws-access-key-id", &mut g));
@@ -351,6 +380,11 @@ mod tests {{
         "deploy/secret.yaml:6 hardcoded-secret",
         "deploy/secret.yaml:8 hardcoded-secret",
         "docker-compose.yml:5 hardcoded-secret",
+        "docker-compose.yml:9 hardcoded-secret",
+        "config/web.config:3 hardcoded-secret",
+        "config/db.properties:2 hardcoded-secret",
+        "config/app.ini:2 hardcoded-secret",
+        "scripts/env.sh:2 hardcoded-secret",
         "docs/setup.md:4 hardcoded-provider-credential",
         "keys/deploy_key:1 private-key-in-repository",
         "keys/id_ed25519:1 private-key-in-repository",

@@ -83,6 +83,15 @@ fn value_after_name(text: &str, start: usize, end: usize) -> Option<(Range<usize
             i += 1;
         }
     }
+    // .NET/Java XML settings: `<add key="ApiSecret" value="…" />`.
+    if opening == Some(b'"') && bytes.get(end) == Some(&b'"') {
+        let before = text[..start - 1].to_ascii_lowercase();
+        if before.ends_with("key=") || before.ends_with("name=") {
+            let tag_end = text[i..].find('>').map_or(text.len(), |p| i + p);
+            let value_at = text[i..tag_end].find("value=")? + i + "value=".len();
+            return read_value(text, value_at);
+        }
+    }
     // XML: `<password>value</password>`.
     if opening == Some(b'<') && bytes.get(i) == Some(&b'>') {
         let value_start = i + 1;
