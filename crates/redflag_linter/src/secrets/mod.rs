@@ -9,6 +9,8 @@
 
 pub mod checksums;
 pub mod custom;
+#[cfg(test)]
+mod format_examples;
 pub mod keys;
 pub mod names;
 pub mod providers;
