@@ -28,6 +28,9 @@ impl Source<'_> {
 pub struct Imports {
     bindings: HashMap<String, String>,
     separator: &'static str,
+    /// Every module the file imports, as written (`express`,
+    /// `./routes/users`, `fastapi.security`, `tower_http::cors::CorsLayer`).
+    modules: Vec<String>,
 }
 
 impl Imports {
@@ -37,6 +40,7 @@ impl Imports {
         let file = Source(text);
         let mut imports = Imports {
             bindings: HashMap::new(),
+            modules: Vec::new(),
             separator: if language == Language::Rust {
                 "::"
             } else {
@@ -107,6 +111,12 @@ impl Imports {
         }
     }
 
+    /// Every module the file imports, in source order.
+    #[must_use]
+    pub fn modules(&self) -> &[String] {
+        &self.modules
+    }
+
     fn bind(&mut self, local: &str, full: String) {
         if !local.is_empty() && !full.is_empty() {
             self.bindings.insert(local.to_string(), full);
@@ -120,6 +130,7 @@ impl Imports {
                 // `import os.path` binds `os`.
                 "dotted_name" => {
                     let full = compact(file.text_of(name));
+                    self.modules.push(full.clone());
                     let head = full.split('.').next().unwrap_or("").to_string();
                     self.bind(&head.clone(), head);
                 }
@@ -130,7 +141,9 @@ impl Imports {
                     ) else {
                         continue;
                     };
-                    self.bind(file.text_of(alias), compact(file.text_of(path)));
+                    let full = compact(file.text_of(path));
+                    self.modules.push(full.clone());
+                    self.bind(file.text_of(alias), full);
                 }
                 _ => {}
             }
@@ -142,6 +155,7 @@ impl Imports {
             return;
         };
         let module = compact(file.text_of(module));
+        self.modules.push(module.clone());
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
             match name.kind() {
@@ -175,12 +189,14 @@ impl Imports {
                         .child_by_field_name("source")
                         .map(|s| js_module_name(file.text_of(s)))
                         .unwrap_or_default();
+                    self.modules.push(module.clone());
                     self.bind(name, module);
                 }
             }
             return;
         };
         let module = js_module_name(file.text_of(source));
+        self.modules.push(module.clone());
         let mut cursor = node.walk();
         for clause in node.named_children(&mut cursor) {
             if clause.kind() != "import_clause" {
@@ -225,6 +241,7 @@ impl Imports {
         let Some(module) = require_target(file, value) else {
             return;
         };
+        self.modules.push(module.clone());
         match name.kind() {
             "identifier" => self.bind(file.text_of(name), module),
             "object_pattern" => {
@@ -272,12 +289,14 @@ impl Imports {
             match tree.kind() {
                 "identifier" | "scoped_identifier" | "crate" | "super" => {
                     let path = join(&compact(file.text_of(tree)));
+                    self.modules.push(path.clone());
                     let local = path.rsplit("::").next().unwrap_or("").to_string();
                     self.bind(&local, path);
                 }
                 "self" => {
                     // `use std::fs::{self}` binds `fs`.
                     let local = prefix.rsplit("::").next().unwrap_or("").to_string();
+                    self.modules.push(prefix.clone());
                     self.bind(&local, prefix.clone());
                 }
                 "use_as_clause" => {
@@ -287,7 +306,9 @@ impl Imports {
                     ) else {
                         continue;
                     };
-                    self.bind(file.text_of(alias), join(&compact(file.text_of(path))));
+                    let full = join(&compact(file.text_of(path)));
+                    self.modules.push(full.clone());
+                    self.bind(file.text_of(alias), full);
                 }
                 "scoped_use_list" => {
                     let inner_prefix = tree

@@ -1,0 +1,81 @@
+//! Route extraction: one module per language family fills a file's
+//! [`ServiceFacts`] from its syntax tree.
+//!
+//! A file is parsed for routes only when a cheap text check finds the name
+//! of a framework it could use; every other file costs one substring
+//! search.
+
+mod js;
+mod python;
+mod rust;
+
+use redflag_syntax::Language;
+
+use super::service::ServiceFacts;
+use crate::source::SourceFile;
+
+/// Words one of which a file of each language must contain to be read for
+/// routes (framework packages, and the names URL-conf modules use).
+fn mentions_a_framework(language: Language, text: &str) -> bool {
+    let words: &[&str] = match language {
+        Language::Python => &[
+            "fastapi",
+            "flask",
+            "django",
+            "rest_framework",
+            "aiohttp",
+            "urlpatterns",
+            "APIRouter",
+            "Blueprint",
+        ],
+        Language::Rust => &["axum", "actix", "rocket"],
+        _ => &["express", "fastify", "@nestjs", "koa", "hono", "Router"],
+    };
+    words.iter().any(|word| text.contains(word))
+}
+
+/// The service facts of a code file; `None` when it has none.
+#[must_use]
+pub fn collect(file: &SourceFile) -> Option<ServiceFacts> {
+    let language = file.kind.language()?;
+    if !mentions_a_framework(language, &file.text) {
+        return None;
+    }
+    file.tree()?;
+    let mut facts = ServiceFacts::default();
+    match language {
+        Language::Python => python::collect(file, &mut facts),
+        Language::Rust => rust::collect(file, &mut facts),
+        _ => js::collect(file, language, &mut facts),
+    }
+    let mut modules: Vec<String> = file.imports().modules().to_vec();
+    modules.sort();
+    modules.dedup();
+    facts.imports = modules;
+    (!facts.is_empty()).then_some(facts)
+}
+
+/// The service facts of a snippet analysed as `path`, for the extractors'
+/// tests.
+#[cfg(test)]
+pub(crate) fn facts_of(path: &str, text: &str) -> ServiceFacts {
+    let kind = redflag_syntax::classify(std::path::Path::new(path)).expect("a code file path");
+    let file = SourceFile::new(path.to_string(), kind, text.to_string(), None);
+    collect(&file).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_that_name_no_framework_are_not_parsed() {
+        assert!(!mentions_a_framework(Language::Python, "import os\n"));
+        assert!(mentions_a_framework(
+            Language::Python,
+            "from fastapi import APIRouter\n"
+        ));
+        assert!(mentions_a_framework(Language::Rust, "use axum::Router;\n"));
+        assert!(facts_of("app/util.py", "def f():\n    return 1\n").is_empty());
+    }
+}
