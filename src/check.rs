@@ -12,6 +12,7 @@ use redflag_diagnostics::{
     render_concise, render_full, render_github, render_json, render_sarif, render_statistics,
     Confidence, Report, Severity, SourceProvider, Summary,
 };
+use redflag_linter::project::vocabulary::{ServiceConfigInput, ServiceSettings};
 use redflag_linter::secrets::SecretsSettings;
 use redflag_linter::{
     parse_selector, resolve_selection, Engine, PerFileIgnores, Registry, Selector, Settings,
@@ -82,17 +83,17 @@ fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     }
 }
 
-struct Resolved {
-    config: Option<LoadedConfig>,
-    registry: Registry,
-    enabled: Vec<bool>,
-    settings: Settings,
+pub(crate) struct Resolved {
+    pub(crate) config: Option<LoadedConfig>,
+    pub(crate) registry: Registry,
+    pub(crate) enabled: Vec<bool>,
+    pub(crate) settings: Settings,
     fail_on: Severity,
-    excludes: Excludes,
-    follow_symlinks: bool,
+    pub(crate) excludes: Excludes,
+    pub(crate) follow_symlinks: bool,
 }
 
-fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
+pub(crate) fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
     let first = args
         .paths
         .first()
@@ -199,6 +200,7 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
         .map_err(|e| anyhow!("{origin}: {e}"))?;
     let follow_symlinks = args.follow_symlinks || settings_from.follow_symlinks.unwrap_or(false);
     let secrets = secrets_settings(&settings_from.secrets, &origin)?;
+    let services = services_settings(&settings_from.services, &origin)?;
     Ok(Resolved {
         registry,
         enabled,
@@ -208,13 +210,36 @@ fn resolve(args: &CheckArgs, cwd: &Path) -> Result<Resolved> {
             sql_dialect,
             read_limits: ReadLimits { max_file_size },
             secrets,
+            services,
             explain: args.verbose,
+            keep_model: false,
         },
         fail_on,
         excludes,
         follow_symlinks,
         config,
     })
+}
+
+/// The `[services]` section, compiled.
+fn services_settings(
+    config: &redflag_workspace::config::ServicesConfig,
+    origin: &str,
+) -> Result<ServiceSettings> {
+    ServiceSettings::new(&ServiceConfigInput {
+        health_paths: config.health_paths.clone(),
+        health_libraries: config.health_libraries.clone(),
+        auth_markers: config.auth_markers.clone(),
+        rate_limit_markers: config.rate_limit_markers.clone(),
+        security_header_markers: config.security_header_markers.clone(),
+        rate_limit_at_gateway: config.rate_limit_at_gateway,
+        auth_at_gateway: config.auth_at_gateway,
+        security_headers_at_gateway: config.security_headers_at_gateway,
+        public_routes: config.public_routes.clone(),
+        path_case: config.path_case.clone(),
+        path_case_exceptions: config.path_case_exceptions.clone(),
+    })
+    .map_err(|e| anyhow!("{origin}: {e}"))
 }
 
 /// The `[secrets]` section, compiled.

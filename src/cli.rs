@@ -29,6 +29,45 @@ pub enum Command {
     Rule(RuleArgs),
     /// Print the checklist catalog: every task, scope and red-flag ID.
     Tasks,
+    /// Print the service model: services, frameworks, routes, datastores,
+    /// specs and probes.
+    Inventory(InventoryArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InventoryArgs {
+    /// Files and directories to read [default: .]
+    pub paths: Vec<PathBuf>,
+
+    /// How the inventory is printed.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Text)]
+    pub output_format: InventoryFormat,
+
+    /// Write the inventory to this file instead of standard output.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Use this configuration file instead of discovering one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Exclude these paths in addition to the configured ones (gitignore syntax).
+    #[arg(long, value_delimiter = ',', value_name = "PATTERN")]
+    pub extend_exclude: Vec<String>,
+
+    /// Follow symbolic links.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// List errors and notes on standard error.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

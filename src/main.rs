@@ -1,10 +1,11 @@
 //! The `redflag` command: parses the command line and hands over to
-//! `check`, `rule` or `tasks`. Errors end here, printed once, with exit
+//! `check`, `rule`, `tasks` or `inventory`. Errors end here, printed once, with exit
 //! status 2.
 
 mod check;
 mod cli;
 mod docs;
+mod inventory;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Rule(args)) => docs::rule(args),
         Some(Command::Tasks) => docs::tasks(),
+        Some(Command::Inventory(args)) => inventory::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

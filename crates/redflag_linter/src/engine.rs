@@ -46,8 +46,13 @@ pub struct Settings {
     pub sql_dialect: Option<SqlDialect>,
     pub read_limits: ReadLimits,
     pub secrets: crate::secrets::SecretsSettings,
+    /// The service rules' evidence vocabularies.
+    pub services: crate::project::vocabulary::ServiceSettings,
     /// Rules explain dropped candidates in notes (`--verbose`).
     pub explain: bool,
+    /// Build the project model even when no project rule runs, and hand
+    /// it back in the result (`redflag inventory`, the checklist report).
+    pub keep_model: bool,
 }
 
 impl Default for Settings {
@@ -60,7 +65,9 @@ impl Default for Settings {
                 max_file_size: redflag_workspace::config::DEFAULT_MAX_FILE_SIZE,
             },
             secrets: crate::secrets::SecretsSettings::default(),
+            services: crate::project::vocabulary::ServiceSettings::default(),
             explain: false,
+            keep_model: false,
         }
     }
 }
@@ -97,6 +104,8 @@ pub struct ScanResult {
     pub notes: Vec<FileNote>,
     /// Problems that are not findings (a suppression naming no known rule).
     pub warnings: Vec<String>,
+    /// The project model, when the settings asked to keep it.
+    pub model: Option<ProjectModel>,
 }
 
 struct FileOutcome {
@@ -379,7 +388,7 @@ impl Engine {
                 self.registry.get(id).check_file(&file, &mut ctx);
             }
         }
-        let facts = if self.project_rules.is_empty() {
+        let facts = if self.project_rules.is_empty() && !self.settings.keep_model {
             None
         } else {
             facts::collect(&file)
@@ -581,8 +590,30 @@ impl Engine {
             }
         }
 
-        if !self.project_rules.is_empty() {
-            let model = ProjectModel::build(all_facts, self.settings.sql_dialect);
+        let model = if self.project_rules.is_empty() && !self.settings.keep_model {
+            None
+        } else {
+            let built = panic_guard::catch(|| {
+                ProjectModel::build(
+                    all_facts,
+                    self.settings.sql_dialect,
+                    self.settings.services.clone(),
+                )
+            });
+            match built {
+                Ok(model) => Some(model),
+                Err(message) => {
+                    result.errors.push(ScanError {
+                        path: "<project>".to_string(),
+                        message: format!(
+                            "internal error while building the project model: {message}"
+                        ),
+                    });
+                    None
+                }
+            }
+        };
+        if let Some(model) = &model {
             for &id in &self.project_rules {
                 let mut raw = Vec::new();
                 let run = panic_guard::catch(|| {
@@ -590,7 +621,7 @@ impl Engine {
                         rule: id,
                         out: &mut raw,
                     };
-                    self.registry.get(id).check_project(&model, &mut ctx);
+                    self.registry.get(id).check_project(model, &mut ctx);
                 });
                 match run {
                     Ok(()) => {
@@ -616,6 +647,9 @@ impl Engine {
         let mut findings = self.apply_suppressions(findings, &directives, &mut result.warnings);
         finalize(&mut findings);
         result.findings = findings;
+        if self.settings.keep_model {
+            result.model = model;
+        }
         result.skipped.sort();
         result.errors.sort_by(|a, b| a.path.cmp(&b.path));
         result.notes.sort_by(|a, b| a.path.cmp(&b.path));

@@ -66,6 +66,52 @@ pub struct Config {
     /// Settings of the hardcoded-secrets rules.
     #[serde(default)]
     pub secrets: SecretsConfig,
+    /// Evidence vocabularies of the service-model rules.
+    #[serde(default)]
+    pub services: ServicesConfig,
+}
+
+/// The `[services]` section: what counts as evidence for the service-model
+/// rules. Lists add to the built-in vocabularies; marker entries are
+/// case-insensitive regexes matched against the middleware, decorators,
+/// dependencies and guards on a route's chain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServicesConfig {
+    /// Extra health route paths (`/-/alive`).
+    #[serde(default)]
+    pub health_paths: Vec<String>,
+    /// Extra packages that provide a health endpoint.
+    #[serde(default)]
+    pub health_libraries: Vec<String>,
+    /// Extra auth markers (in-house decorators, guards, middleware).
+    #[serde(default)]
+    pub auth_markers: Vec<String>,
+    /// Extra rate-limit markers.
+    #[serde(default)]
+    pub rate_limit_markers: Vec<String>,
+    /// Extra security-header markers.
+    #[serde(default)]
+    pub security_header_markers: Vec<String>,
+    /// Rate limiting is done in front of the services (an API gateway).
+    #[serde(default)]
+    pub rate_limit_at_gateway: bool,
+    /// Authentication is done in front of the services.
+    #[serde(default)]
+    pub auth_at_gateway: bool,
+    /// Security headers are set in front of the services.
+    #[serde(default)]
+    pub security_headers_at_gateway: bool,
+    /// Routes that are public on purpose: globs over the full path,
+    /// optionally after a method (`POST /webhooks/*`, `/public/**`).
+    #[serde(default)]
+    pub public_routes: Vec<String>,
+    /// URL path convention: `kebab-case` (default), `snake_case`,
+    /// `camelCase` or `any`.
+    pub path_case: Option<String>,
+    /// Path segments exempt from the convention.
+    #[serde(default)]
+    pub path_case_exceptions: Vec<String>,
 }
 
 /// The `[secrets]` section.

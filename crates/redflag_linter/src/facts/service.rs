@@ -215,6 +215,24 @@ pub enum SignalKind {
     HealthLibrary,
 }
 
+impl SignalKind {
+    /// Kebab-case, for reports.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            SignalKind::GlobalPrefix => "global-prefix",
+            SignalKind::Versioning => "versioning",
+            SignalKind::ServiceMarker => "service-marker",
+            SignalKind::Cors => "cors",
+            SignalKind::PermissiveCors => "permissive-cors",
+            SignalKind::DefaultCors => "default-cors",
+            SignalKind::CookieAuth => "cookie-auth",
+            SignalKind::OpenApiGenerator => "openapi-generator",
+            SignalKind::HealthLibrary => "health-library",
+        }
+    }
+}
+
 /// A service-wide signal with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signal {

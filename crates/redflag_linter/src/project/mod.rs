@@ -5,12 +5,16 @@
 //! syntax tree.
 
 pub mod schema;
+pub mod services;
+pub mod vocabulary;
 
 use redflag_syntax::sql::SqlDialect;
 
 use crate::facts::sql::{MigrationRole, SqlFacts};
 use crate::facts::FileFacts;
 use schema::{natural_cmp, Schema};
+use services::ServiceModel;
+use vocabulary::ServiceSettings;
 
 /// Where the project's SQL dialect came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +36,10 @@ pub struct ProjectModel {
     pub sql_dialect_origin: DialectOrigin,
     /// The schema after replaying every SQL migration in order.
     pub schema: Schema,
+    /// Services with their routes, stack and deployment.
+    pub services: ServiceModel,
+    /// The evidence vocabularies of the service rules.
+    pub service_settings: ServiceSettings,
 }
 
 impl ProjectModel {
@@ -40,6 +48,7 @@ impl ProjectModel {
     pub fn build(
         mut files: Vec<FileFacts>,
         configured_dialect: Option<SqlDialect>,
+        service_settings: ServiceSettings,
     ) -> ProjectModel {
         files.sort_by(|a, b| natural_cmp(&a.path, &b.path));
         let sql: Vec<&SqlFacts> = files.iter().filter_map(|f| f.sql.as_ref()).collect();
@@ -56,7 +65,10 @@ impl ProjectModel {
                 schema.apply(statement);
             }
         }
+        let services = ServiceModel::build(&files);
         ProjectModel {
+            services,
+            service_settings,
             files,
             sql_dialect,
             sql_dialect_origin,
