@@ -59,6 +59,10 @@ pub struct Example {
     pub code: String,
     /// Findings of this rule the sample must give: 0 for valid samples.
     pub findings: usize,
+    /// Other files of the same repository, for project rules whose
+    /// evidence spans files (a route and the probe that requests it):
+    /// `(path, kind, code)`.
+    pub other_files: Vec<(String, FileKind, String)>,
 }
 
 impl Example {
@@ -112,6 +116,9 @@ pub struct RuleMeta {
     pub security_severity: Option<f32>,
     pub valid: Vec<Example>,
     pub invalid: Vec<Example>,
+    /// Which list the last example went to (`true`: valid), for
+    /// [`RuleMeta::with_file`].
+    pub last_added: Option<bool>,
     /// Where the rule's docs are published (empty for user rules without one).
     pub url: String,
     pub origin: RuleOrigin,
@@ -135,6 +142,7 @@ impl RuleMeta {
             security_severity: None,
             valid: Vec::new(),
             invalid: Vec::new(),
+            last_added: None,
             url: format!("{DOCS_BASE_URL}/{name}"),
             origin: RuleOrigin::Builtin,
         }
@@ -208,7 +216,9 @@ impl RuleMeta {
             path: None,
             code: unindent(code),
             findings: 0,
+            other_files: Vec::new(),
         });
+        self.last_added = Some(true);
         self
     }
 
@@ -220,7 +230,9 @@ impl RuleMeta {
             path: Some(path.to_string()),
             code: unindent(code),
             findings: 0,
+            other_files: Vec::new(),
         });
+        self.last_added = Some(true);
         self
     }
 
@@ -232,7 +244,9 @@ impl RuleMeta {
             path: None,
             code: unindent(code),
             findings,
+            other_files: Vec::new(),
         });
+        self.last_added = Some(false);
         self
     }
 
@@ -244,7 +258,25 @@ impl RuleMeta {
             path: Some(path.to_string()),
             code: unindent(code),
             findings,
+            other_files: Vec::new(),
         });
+        self.last_added = Some(false);
+        self
+    }
+
+    /// Adds a file to the repository of the last example added.
+    #[must_use]
+    pub fn with_file(mut self, path: &str, kind: FileKind, code: &str) -> Self {
+        let last = match self.last_added {
+            Some(true) => self.valid.last_mut(),
+            Some(false) => self.invalid.last_mut(),
+            None => None,
+        };
+        if let Some(example) = last {
+            example
+                .other_files
+                .push((path.to_string(), kind, unindent(code)));
+        }
         self
     }
 

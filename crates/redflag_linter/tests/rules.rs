@@ -62,11 +62,22 @@ fn every_example_behaves_as_documented() {
         let meta = rule.meta();
         for example in meta.valid.iter().chain(&meta.invalid) {
             let path = example.effective_path();
-            let result = engine.scan_sources(vec![SourceInput {
+            let mut sources = vec![SourceInput {
                 path: path.clone(),
                 kind: example.kind,
                 text: example.code.clone(),
-            }]);
+            }];
+            sources.extend(
+                example
+                    .other_files
+                    .iter()
+                    .map(|(path, kind, code)| SourceInput {
+                        path: path.clone(),
+                        kind: *kind,
+                        text: code.clone(),
+                    }),
+            );
+            let result = engine.scan_sources(sources);
             assert!(
                 result.errors.is_empty(),
                 "{}: {:?}",

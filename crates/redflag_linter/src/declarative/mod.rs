@@ -619,6 +619,7 @@ impl Loader<'_> {
             path: spec.path.clone(),
             code: spec.code.clone(),
             findings,
+            other_files: Vec::new(),
         })
     }
 }
@@ -766,6 +767,7 @@ pub fn load_rule(
         security_severity: spec.security_severity,
         valid,
         invalid,
+        last_added: None,
         url,
         origin,
     };

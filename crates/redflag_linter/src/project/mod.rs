@@ -4,6 +4,7 @@
 //! same whatever the thread count. Project rules read it; they never see a
 //! syntax tree.
 
+pub mod evidence;
 pub mod schema;
 pub mod services;
 pub mod vocabulary;

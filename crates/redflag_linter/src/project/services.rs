@@ -181,6 +181,43 @@ pub fn join_path(prefix: &str, path: &str) -> String {
     format!("/{joined}")
 }
 
+/// True when a path segment is a parameter in any framework's syntax
+/// (`:id`, `{id}`, `<int:id>`, `(?P<id>…)`, `*`, `*rest`).
+#[must_use]
+pub fn is_param_segment(segment: &str) -> bool {
+    segment.starts_with([':', '{', '<', '(', '*', '['])
+        || segment.contains("(?P<")
+        || segment.contains('{')
+}
+
+/// True when a route's path serves a concrete request path.
+#[must_use]
+pub fn serves(route_path: &str, request_path: &str) -> bool {
+    let split = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let route = split(route_path);
+    let request = split(request_path);
+    if route
+        .last()
+        .is_some_and(|s| s.starts_with('*') || s == "{*rest}" || s.starts_with("{*"))
+    {
+        return request.len() + 1 >= route.len()
+            && route[..route.len() - 1]
+                .iter()
+                .zip(&request)
+                .all(|(r, q)| is_param_segment(r) || r == q);
+    }
+    route.len() == request.len()
+        && route
+            .iter()
+            .zip(&request)
+            .all(|(r, q)| is_param_segment(r) || r == q)
+}
+
 const JS_EXTENSIONS: [&str; 6] = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"];
 
 impl<'a> Builder<'a> {
@@ -879,6 +916,16 @@ mod tests {
             "/api/orders/(?P<pk>[0-9]+)/"
         );
         assert_eq!(join_path("v1", ":id"), "/v1/:id");
+    }
+
+    #[test]
+    fn routes_serve_requests() {
+        assert!(serves("/healthz", "/healthz"));
+        assert!(serves("/health/", "/health"));
+        assert!(serves("/api/:version/health", "/api/v1/health"));
+        assert!(serves("/static/*", "/static/a/b"));
+        assert!(!serves("/health", "/healthz"));
+        assert!(!serves("/api/health", "/health"));
     }
 
     #[test]
