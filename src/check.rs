@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Context, Result};
 use redflag_diagnostics::{
     render_concise, render_full, render_github, render_json, render_sarif, render_statistics,
-    Confidence, Report, Severity, SourceProvider, Summary,
+    render_todo, Confidence, Report, Severity, SourceProvider, Summary,
 };
 use redflag_linter::project::vocabulary::{ServiceConfigInput, ServiceSettings};
 use redflag_linter::secrets::SecretsSettings;
@@ -329,7 +329,9 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         .map(|&id| resolved.registry.descriptor(id))
         .collect();
     let read_limits = resolved.settings.read_limits;
-    let engine = Engine::new(resolved.registry, resolved.enabled, resolved.settings);
+    let mut settings = resolved.settings;
+    settings.keep_model = args.output_format == OutputFormat::Todo;
+    let engine = Engine::new(resolved.registry, resolved.enabled, settings);
 
     let progress = progress_bar(walked.files.len());
     let tick = || {
@@ -384,7 +386,14 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         limits: read_limits,
         cache: Mutex::new(HashMap::new()),
     };
-    let mut output: Box<dyn Write> = match &args.output_file {
+    let output_file = match (&args.output_file, args.output_format) {
+        (Some(path), _) => Some(path.clone()),
+        (None, OutputFormat::Todo) if !args.statistics => {
+            Some(PathBuf::from(crate::todo::DEFAULT_TODO_FILE))
+        }
+        (None, _) => None,
+    };
+    let mut output: Box<dyn Write> = match &output_file {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?,
@@ -401,6 +410,20 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             OutputFormat::Json => render_json(&report, &mut output),
             OutputFormat::Sarif => render_sarif(&report, &mut output),
             OutputFormat::Github => render_github(&report, &mut output),
+            OutputFormat::Todo => {
+                let root = args
+                    .paths
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from("."));
+                let context = crate::todo::context(result.model.as_ref(), &cwd.join(root));
+                render_todo(
+                    &report,
+                    &crate::todo::checklist_items(),
+                    &context,
+                    &mut output,
+                )
+            }
         }
     };
     match written.and_then(|()| output.flush()) {

@@ -82,6 +82,9 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow annotations.
     Github,
+    /// The checklist report, Markdown (`TODO_backend-architect.md` unless
+    /// `-o` names another file).
+    Todo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

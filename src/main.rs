@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod docs;
 mod inventory;
+mod todo;
 
 use std::process::ExitCode;
 

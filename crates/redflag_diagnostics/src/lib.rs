@@ -8,6 +8,7 @@
 
 pub mod finding;
 pub mod render;
+pub mod todo;
 
 pub use finding::{
     finalize, hash_hex, normalize_for_fingerprint, Confidence, Edit, Finding, Fix, Position,
@@ -17,3 +18,4 @@ pub use render::{
     mask_secret, render_concise, render_full, render_github, render_json, render_sarif,
     render_statistics, NoSources, Report, ScanError, SourceProvider, Summary,
 };
+pub use todo::{render_todo, ChecklistItem, TodoContext};

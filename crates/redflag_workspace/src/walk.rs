@@ -211,11 +211,16 @@ fn normalize(path: &Path) -> PathBuf {
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     let normalized = normalize(path);
     let shown = normalized.strip_prefix(cwd).unwrap_or(&normalized);
-    let text = shown
+    let mut text = shown
         .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
+    // A path outside the working directory stays absolute, with one `/`.
+    if shown.has_root() {
+        text.insert(0, '/');
+    }
     if text.is_empty() {
         ".".to_string()
     } else {
@@ -375,6 +380,18 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, WalkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn display_paths_are_relative_inside_and_absolute_outside() {
+        let cwd = Path::new("/repo/work");
+        assert_eq!(
+            display_path(Path::new("/repo/work/src/a.py"), cwd),
+            "src/a.py"
+        );
+        assert_eq!(display_path(Path::new("/other/b.py"), cwd), "/other/b.py");
+        assert_eq!(display_path(Path::new("/repo/work"), cwd), ".");
+    }
 
     fn tree(files: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
