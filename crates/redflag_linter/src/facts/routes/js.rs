@@ -741,7 +741,10 @@ impl<'a, 't> Extractor<'a, 't> {
             if NOT_ROUTER_PARAMS.contains(&param.as_str()) {
                 continue;
             }
-            let framework = framework_of_type(type_text.as_deref()).unwrap_or(self.context);
+            // Fastify's own docs and generators name the instance `fastify`.
+            let framework = framework_of_type(type_text.as_deref())
+                .or_else(|| (param == "fastify").then_some(Framework::Fastify))
+                .unwrap_or(self.context);
             let line = self.file.position(function.start_byte()).line;
             let name = self.function_name(function).unwrap_or_else(|| {
                 if framework == Framework::Fastify {
