@@ -909,8 +909,7 @@ impl<'a, 't> Extractor<'a, 't> {
                         children
                             .iter()
                             .copied()
-                            .filter(|c| c.is_named() && c.kind() != "decorator")
-                            .last()
+                            .rfind(|c| c.is_named() && c.kind() != "decorator")
                     });
                 if let Some(value) = value {
                     self.mark_default(value);
@@ -1901,13 +1900,12 @@ impl<'a, 't> Extractor<'a, 't> {
                     }
                 }
                 "shorthand_property_identifier" if self.text(child) == key => return Some(child),
-                "method_definition" => {
+                "method_definition"
                     if child
                         .child_by_field_name("name")
-                        .is_some_and(|n| self.text(n) == key)
-                    {
-                        return Some(child);
-                    }
+                        .is_some_and(|n| self.text(n) == key) =>
+                {
+                    return Some(child);
                 }
                 _ => {}
             }
