@@ -398,6 +398,20 @@ impl<'a, 't> Extractor<'a, 't> {
         ]
         .into_iter()
         .find(|f| found.contains(f))
+        .or_else(|| {
+            // No framework import (a JS plugin typed in JSDoc, a file that
+            // is handed its app): the framework the text names.
+            let text = &self.file.text;
+            [
+                ("@nestjs", Framework::NestJs),
+                ("fastify", Framework::Fastify),
+                ("hono", Framework::Hono),
+                ("koa", Framework::Koa),
+            ]
+            .into_iter()
+            .find(|(word, _)| text.contains(word))
+            .map(|(_, framework)| framework)
+        })
         .unwrap_or(Framework::Express)
     }
 
@@ -1305,8 +1319,10 @@ impl<'a, 't> Extractor<'a, 't> {
         while end > 0 && self.is_allowed_methods(rest[end - 1]) {
             end -= 1;
         }
+        let has_prefix = rest.len() < args.len();
         let child = end
             .checked_sub(1)
+            .filter(|&i| self.mountable(rest[i], has_prefix))
             .and_then(|i| self.mount_child(rest[i], rest[i].start_byte()));
         if let Some(child) = child {
             let markers = flatten(&rest[..end - 1])
@@ -1319,6 +1335,84 @@ impl<'a, 't> Extractor<'a, 't> {
         }
         for arg in flatten(rest) {
             self.push_middleware(receiver, arg);
+        }
+    }
+
+    /// Whether a `use` argument reads as a router rather than middleware.
+    /// Routers of this file and Koa `x.routes()` always do; an imported
+    /// name does when its name or module says router (`usersRouter`,
+    /// `./routes/users`), never when it says middleware (`requireAuth`,
+    /// `../middleware/auth`), and otherwise only under a path prefix.
+    fn mountable(&self, node: Node<'_>, has_prefix: bool) -> bool {
+        let node = unwrap(node);
+        let head = match node.kind() {
+            "identifier" => node,
+            "member_expression" | "call_expression" => {
+                let inner = if node.kind() == "call_expression" {
+                    match node.child_by_field_name("function") {
+                        Some(f) => unwrap(f),
+                        None => return false,
+                    }
+                } else {
+                    node
+                };
+                if inner.kind() == "member_expression" {
+                    let property = inner
+                        .child_by_field_name("property")
+                        .map_or("", |p| self.text(p));
+                    if node.kind() == "call_expression"
+                        && matches!(property, "routes" | "middleware")
+                    {
+                        return true;
+                    }
+                    match inner.child_by_field_name("object") {
+                        Some(object) => unwrap(object),
+                        None => return false,
+                    }
+                } else {
+                    inner
+                }
+            }
+            _ => return true,
+        };
+        let name = self.text(head);
+        if head.kind() == "identifier" {
+            if let Some(decl) = self.lookup(name, head.start_byte()) {
+                if !self.decls[decl].candidate {
+                    return true;
+                }
+            }
+        }
+        let module = self
+            .origin(name)
+            .map(|o| o.module.clone())
+            .or_else(|| self.required_module(node))
+            .unwrap_or_default();
+        let words = format!("{name} {module}").to_ascii_lowercase();
+        let router_words = ["router", "route", "api", "app", "controller", "endpoint"];
+        let middleware_words = [
+            "auth",
+            "guard",
+            "limit",
+            "middleware",
+            "logger",
+            "cors",
+            "helmet",
+            "session",
+            "require",
+            "verify",
+            "validat",
+            "protect",
+            "ensure",
+            "error",
+            "handler",
+        ];
+        if router_words.iter().any(|w| words.contains(w)) {
+            true
+        } else if middleware_words.iter().any(|w| words.contains(w)) {
+            false
+        } else {
+            has_prefix
         }
     }
 
@@ -1620,7 +1714,9 @@ impl<'a, 't> Extractor<'a, 't> {
         if let Some(options) = fastify_options {
             let (hooks, params, status) = self.fastify_options(options);
             markers.splice(0..0, hooks);
-            for param in params {
+            // Declared parameters first, then those the body reads.
+            let read = std::mem::replace(&mut analysis.params, params);
+            for param in read {
                 if !analysis.params.contains(&param) {
                     analysis.params.push(param);
                 }
@@ -1746,7 +1842,13 @@ impl<'a, 't> Extractor<'a, 't> {
                     wrappers.push(collapse(self.text(function)));
                     node = last;
                 }
-                _ if is_function(node) => return (None, Some(node), wrappers),
+                // A named function expression is known by its name.
+                _ if is_function(node) => {
+                    let name = node
+                        .child_by_field_name("name")
+                        .map(|n| self.text(n).to_string());
+                    return (name, Some(node), wrappers);
+                }
                 _ => break,
             }
         }

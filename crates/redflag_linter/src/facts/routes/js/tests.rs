@@ -848,3 +848,51 @@ fn odd_input_does_not_panic() {
     }
     let _ = SignalKind::Cors;
 }
+
+#[test]
+fn imported_middleware_used_without_a_path_is_not_a_mount() {
+    let facts = facts_of(
+        "src/routes/orders.js",
+        r"import express from 'express';
+import { requireAuth } from '../middleware/auth.js';
+import routes from './routes/index.js';
+import legacy from './legacy.js';
+import audit from './audit.js';
+const router = express.Router();
+router.use(requireAuth);
+router.use(routes);
+router.use('/old', legacy);
+router.use(audit);
+router.get('/', async function listOrders(req, res) { res.json([]); });
+export default router;
+",
+    );
+    assert_eq!(
+        mounts(&facts),
+        [
+            "router '' -> ./routes/index.js#default",
+            "router '/old' -> ./legacy.js#default",
+        ]
+    );
+    assert_eq!(middleware(&facts), ["router: requireAuth", "router: audit"]);
+    assert_eq!(routes(&facts), ["GET router / listOrders"]);
+}
+
+#[test]
+fn javascript_plugin_typed_in_jsdoc_is_fastify() {
+    let facts = facts_of(
+        "src/routes/products.js",
+        r"/** @param {import('fastify').FastifyInstance} app */
+export default async function productRoutes(app) {
+  app.get('/', { schema: { querystring: listQuery } }, async function listProducts(request) {
+    return db.findMany({ take: request.query.limit });
+  });
+}
+",
+    );
+    assert_eq!(routers(&facts), ["productRoutes fastify default"]);
+    assert_eq!(
+        routes(&facts),
+        ["GET productRoutes / listProducts params=[\"listQuery\", \"limit\"]"]
+    );
+}
