@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { db } from '../db.js';
+import { requireAuth } from '../middleware/auth.js';
+
+const router = Router();
+
+async function listUsers(req, res) {
+  const users = await db.findMany({ take: 1000, skip: 0 });
+  res.json(users);
+}
+
+async function getUser(req, res) {
+  const user = await db.findById(req.params.id);
+  if (!user) {
+    res.status(404).json({ error: 'not found' });
+    return;
+  }
+  res.json(user);
+}
+
+async function createUser(req, res) {
+  const user = await db.create({ name: req.body.name, email: req.body.email });
+  res.json(user);
+}
+
+async function deleteUser(req, res) {
+  await db.remove(req.params.id);
+  res.sendStatus(204);
+}
+
+router.get('/', listUsers);
+router.get('/:id', getUser);
+router.post('/', createUser);
+router.delete('/:id', requireAuth, deleteUser);
+
+export default router;

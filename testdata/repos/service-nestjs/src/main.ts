@@ -1,0 +1,14 @@
+import { NestFactory } from '@nestjs/core';
+import { VersioningType } from '@nestjs/common';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.use(helmet());
+  app.setGlobalPrefix('api');
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  await app.listen(Number(process.env.PORT ?? 3000));
+}
+
+bootstrap();
