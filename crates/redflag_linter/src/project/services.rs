@@ -181,6 +181,46 @@ pub fn join_path(prefix: &str, path: &str) -> String {
     format!("/{joined}")
 }
 
+/// NestJS URI versioning (`enableVersioning()` or `type:
+/// VersioningType.URI`): `Some(default version)`, empty when none is set.
+fn nest_uri_versioning(facts: &ServiceFacts) -> Option<String> {
+    let signal = facts
+        .signals
+        .iter()
+        .find(|s| s.kind == SignalKind::Versioning && s.detail.contains("enableVersioning"))?;
+    let detail = &signal.detail;
+    if detail.contains("type") && !detail.contains("URI") {
+        return None;
+    }
+    Some(quoted_after(detail, "defaultVersion").unwrap_or_default())
+}
+
+/// The first quoted value after `key` in an object literal's text.
+fn quoted_after(text: &str, key: &str) -> Option<String> {
+    let rest = &text[text.find(key)? + key.len()..];
+    let rest = rest.trim_start_matches([':', ' ']);
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+    let body = &rest[1..];
+    body.find(quote).map(|end| body[..end].to_string())
+}
+
+/// The URI version of a controller: its own `version` option, none for
+/// `VERSION_NEUTRAL`, else the application's default.
+fn nest_controller_version(markers: &[String], default: &str) -> Option<String> {
+    for marker in markers {
+        if marker.contains("VERSION_NEUTRAL") {
+            return None;
+        }
+        if let Some(version) = quoted_after(marker, "version") {
+            return Some(version);
+        }
+    }
+    (!default.is_empty()).then(|| default.to_string())
+}
+
 /// True when a path segment is a parameter in any framework's syntax
 /// (`:id`, `{id}`, `<int:id>`, `(?P<id>…)`, `*`, `*rest`).
 #[must_use]
@@ -405,6 +445,7 @@ impl<'a> Builder<'a> {
                 .filter(|r| r.is_app && r.framework == Framework::NestJs)
             {
                 let root = deepest(&self.files[app_file].path);
+                let uri_default = nest_uri_versioning(facts);
                 for (file, other) in self.service.iter().enumerate() {
                     let Some(other) = other else { continue };
                     if deepest(&self.files[file].path) != root {
@@ -415,11 +456,14 @@ impl<'a> Builder<'a> {
                         .iter()
                         .filter(|r| !r.is_app && r.framework == Framework::NestJs)
                     {
+                        let version = uri_default
+                            .as_deref()
+                            .and_then(|d| nest_controller_version(&controller.markers, d));
                         edges
                             .entry(Node::Router(app_file, &app.name))
                             .or_default()
                             .push((
-                                String::new(),
+                                version.map(|v| format!("v{v}")).unwrap_or_default(),
                                 Vec::new(),
                                 Node::Router(file, &controller.name),
                             ));
@@ -683,11 +727,18 @@ impl<'a> Builder<'a> {
         if let Some(handler) = &fact.handler {
             markers.extend(self.handler_markers(file, handler));
         }
+        // A Nest handler is a method: name it with its controller.
+        let handler = match (&fact.handler, &fact.router) {
+            (Some(method), Some(controller)) if fact.framework == Framework::NestJs => {
+                Some(format!("{controller}.{method}"))
+            }
+            _ => fact.handler.clone(),
+        };
         Route {
             framework: fact.framework,
             methods: fact.methods.clone(),
             path: join_path(prefix, &fact.path),
-            handler: fact.handler.clone(),
+            handler,
             markers,
             status: fact.status,
             params: fact.params.clone(),

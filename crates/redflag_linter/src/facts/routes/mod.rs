@@ -29,7 +29,24 @@ fn mentions_a_framework(language: Language, text: &str) -> bool {
             "Blueprint",
         ],
         Language::Rust => &["axum", "actix", "rocket"],
-        _ => &["express", "fastify", "@nestjs", "koa", "hono", "Router"],
+        // Plugins and route modules handed the app may import nothing:
+        // their route registrations name them.
+        _ => &[
+            "express",
+            "fastify",
+            "Fastify",
+            "@nestjs",
+            "koa",
+            "hono",
+            "Router",
+            "app.get(",
+            "app.post(",
+            ".get('/",
+            ".get(\"/",
+            ".post('/",
+            ".post(\"/",
+            ".route(",
+        ],
     };
     words.iter().any(|word| text.contains(word))
 }

@@ -1,0 +1,130 @@
+//! The service model end to end: `redflag inventory` on every service
+//! fixture repository lists exactly the routes in its
+//! `expected-routes.txt` (`METHOD FULLPATH HANDLER`, sorted), and the
+//! checklist report is deterministic and names what it found.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{json, redflag, stderr, workspace};
+
+fn service_fixtures() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(workspace().join("testdata/repos"))
+        .expect("testdata/repos")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("expected-routes.txt").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// `METHOD PATH HANDLER` lines of an inventory, one per method, sorted.
+fn route_lines(inventory: &serde_json::Value) -> Vec<String> {
+    let mut lines = Vec::new();
+    for service in inventory["services"].as_array().into_iter().flatten() {
+        for route in service["routes"].as_array().into_iter().flatten() {
+            let handler = route["handler"].as_str().unwrap_or("<inline>");
+            for method in route["methods"].as_array().into_iter().flatten() {
+                lines.push(format!(
+                    "{} {} {handler}",
+                    method.as_str().unwrap_or("?"),
+                    route["path"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    lines.sort();
+    lines.dedup();
+    lines
+}
+
+#[test]
+fn inventory_lists_the_expected_routes_of_every_service_fixture() {
+    let fixtures = service_fixtures();
+    assert!(
+        fixtures.len() >= 3,
+        "service fixtures with expected-routes.txt: {fixtures:?}"
+    );
+    let mut failures = Vec::new();
+    for dir in fixtures {
+        let mut expected: Vec<String> = std::fs::read_to_string(dir.join("expected-routes.txt"))
+            .expect("expected-routes.txt")
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        expected.sort();
+        let output = redflag(&dir, &["inventory", "--output-format", "json"]);
+        assert!(output.status.success(), "{}: {}", dir.display(), stderr(&output));
+        let found = route_lines(&json(&output));
+        if found != expected {
+            let missing: Vec<_> = expected.iter().filter(|l| !found.contains(l)).collect();
+            let extra: Vec<_> = found.iter().filter(|l| !expected.contains(l)).collect();
+            failures.push(format!(
+                "{}:\n  missing: {missing:#?}\n  unexpected: {extra:#?}",
+                dir.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn inventory_text_names_services_frameworks_and_probes() {
+    let dir = workspace().join("testdata/repos/service-fastapi");
+    let output = redflag(&dir, &["inventory"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = common::stdout(&output);
+    assert!(text.contains("service "), "{text}");
+    assert!(text.contains("frameworks: fastapi"), "{text}");
+    assert!(text.contains("HEALTHCHECK http"), "{text}");
+}
+
+#[test]
+fn the_checklist_report_is_written_and_deterministic() {
+    let dir = workspace().join("testdata/repos/service-fastapi-bare");
+    let out = tempfile::tempdir().unwrap();
+    let first = out.path().join("first.md");
+    let second = out.path().join("second.md");
+    for file in [&first, &second] {
+        let output = redflag(
+            &dir,
+            &[
+                "check",
+                "--output-format",
+                "todo",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    }
+    let text = std::fs::read_to_string(&first).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&second).unwrap());
+    assert!(text.starts_with("# Backend architecture checklist"), "{text}");
+    assert!(text.contains("## Context"));
+    assert!(text.contains("| service | root |"), "{text}");
+    // Violated items are unchecked with their findings; covered and clean
+    // items are checked; items no rule covers say so.
+    assert!(text.contains("- [ ] **TASK-4.1**"), "{text}");
+    assert!(text.contains("service-without-health-endpoint"), "{text}");
+    assert!(text.contains("- [ ] **RF-1**"), "{text}");
+    assert!(text.contains("- [x] **TASK-3.3**"), "{text}");
+    assert!(text.contains("*not checked*"), "{text}");
+}
+
+#[test]
+fn the_checklist_report_goes_to_its_default_file() {
+    let repo = common::repo(&[(
+        "app/main.py",
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get(\"/orders\")\ndef orders(limit: int = 10):\n    return []\n",
+    )]);
+    let output = redflag(repo.path(), &["check", "--output-format", "todo"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = std::fs::read_to_string(repo.path().join("TODO_backend-architect.md"))
+        .expect("TODO_backend-architect.md written");
+    assert!(text.contains("unversioned-api"), "{text}");
+    assert!(common::stdout(&output).is_empty());
+}
