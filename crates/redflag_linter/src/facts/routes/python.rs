@@ -57,6 +57,24 @@ pub(super) fn collect(file: &SourceFile, out: &mut ServiceFacts) {
     });
 }
 
+/// Names whose `.get(…)` decorators are HTTP clients or test doubles,
+/// never routers.
+const CLIENTS: &[&str] = &[
+    "requests",
+    "httpx",
+    "urllib3",
+    "aiohttp",
+    "respx",
+    "responses",
+    "session",
+    "client",
+    "mock",
+    "pytest",
+    "os",
+    "dict",
+    "self",
+];
+
 /// What the first pass learns about the file's names.
 struct Ctx<'t> {
     file: &'t SourceFile,
@@ -130,14 +148,10 @@ impl<'t> Ctx<'t> {
                     }
                 }
                 "assignment" => self.learn_assignment(node, out),
-                "call" => {
-                    // `include(extra_patterns)` makes a local list a router.
-                    if self.callee_last(node).as_deref() == Some("include") {
-                        if let Some(first) = positional(node, 0) {
-                            if first.kind() == "identifier" {
-                                self.included_lists.insert(self.text(first).to_string());
-                            }
-                        }
+                // `include(extra_patterns)` makes a local list a router.
+                "call" if self.callee_last(node).as_deref() == Some("include") => {
+                    if let Some(first) = positional(node, 0).filter(|f| f.kind() == "identifier") {
+                        self.included_lists.insert(self.text(first).to_string());
                     }
                 }
                 _ => {}
@@ -221,21 +235,6 @@ impl<'t> Ctx<'t> {
         let head = object.split('.').next().unwrap_or(object);
         let resolved = self.file.imports().resolve(head);
         let root = resolved.split('.').next().unwrap_or("");
-        const CLIENTS: &[&str] = &[
-            "requests",
-            "httpx",
-            "urllib3",
-            "aiohttp",
-            "respx",
-            "responses",
-            "session",
-            "client",
-            "mock",
-            "pytest",
-            "os",
-            "dict",
-            "self",
-        ];
         !CLIENTS.contains(&root) && !CLIENTS.contains(&head) && !self.hints.is_empty()
     }
 
@@ -260,24 +259,16 @@ impl<'t> Ctx<'t> {
             return Some(Target::Local(path));
         };
         let module = module_binding(binding);
-        Some(match rest {
-            Some(rest) => {
-                let (inner, name) = match rest.rsplit_once('.') {
-                    Some((inner, name)) => (format!("{module}.{inner}"), name),
-                    None => (module, rest),
-                };
-                Target::Imported {
-                    module: inner,
-                    name: Some(name.to_string()),
-                }
-            }
-            None => {
-                let (module, name) = split_binding(&module);
-                Target::Imported {
-                    module,
-                    name: Some(name),
-                }
-            }
+        let (module, name) = match rest {
+            Some(rest) => match rest.rsplit_once('.') {
+                Some((inner, name)) => (format!("{module}.{inner}"), name.to_string()),
+                None => (module, rest.to_string()),
+            },
+            None => split_binding(&module),
+        };
+        Some(Target::Imported {
+            module,
+            name: Some(name),
         })
     }
 }

@@ -332,13 +332,15 @@ pub(super) fn registration(ctx: &Ctx<'_>, call: Node<'_>, out: &mut ServiceFacts
                 location,
             });
         }
-        m if aiohttp_method(m).is_some()
+        m if aiohttp_registration(m).is_some()
             && (object.ends_with(".router") || ctx.hints.contains(&Framework::Aiohttp)) =>
         {
-            let (methods, path, handler) = match aiohttp_method(m) {
-                Some(Some(method)) => (vec![method], (0, "path"), (1, "handler")),
+            let (methods, path, handler) = match aiohttp_registration(m) {
+                Some(AiohttpRegistration::Verb(method)) => {
+                    (vec![method], (0, "path"), (1, "handler"))
+                }
                 // `add_route(method, path, handler)`.
-                _ if m == "add_route" => {
+                Some(AiohttpRegistration::Route) => {
                     let Some(method) =
                         argument(file, call, 0, "method").and_then(|v| string_value(file, v))
                     else {
@@ -367,14 +369,14 @@ pub(super) fn registration(ctx: &Ctx<'_>, call: Node<'_>, out: &mut ServiceFacts
             );
         }
         "add_routes" => {
-            let Some(routes) = positional(call, 0) else {
+            let Some(table) = positional(call, 0) else {
                 return;
             };
-            if matches!(routes.kind(), "list" | "tuple") {
-                for entry in elements(routes) {
+            if matches!(table.kind(), "list" | "tuple") {
+                for entry in elements(table) {
                     route_definition(ctx, &router, entry, out);
                 }
-            } else if let Some(child) = ctx.target(routes) {
+            } else if let Some(child) = ctx.target(table) {
                 out.mounts.push(MountFact {
                     framework: Framework::Aiohttp,
                     parent: router,
@@ -427,17 +429,27 @@ pub(super) fn registration(ctx: &Ctx<'_>, call: Node<'_>, out: &mut ServiceFacts
     }
 }
 
-/// `add_get` → `Some(Some("GET"))`; `add_route`/`add_view` → `Some(None)`.
-fn aiohttp_method(method: &str) -> Option<Option<String>> {
+/// What an aiohttp `router.add_…` call registers.
+enum AiohttpRegistration {
+    /// `add_get`, `add_post`, …: one method.
+    Verb(String),
+    /// `add_route(method, path, handler)`.
+    Route,
+    /// `add_view(path, View)`: every method the view defines.
+    View,
+}
+
+fn aiohttp_registration(method: &str) -> Option<AiohttpRegistration> {
     match method {
-        "add_route" | "add_view" => Some(None),
+        "add_route" => Some(AiohttpRegistration::Route),
+        "add_view" => Some(AiohttpRegistration::View),
         _ => {
             let verb = method.strip_prefix("add_")?;
             matches!(
                 verb,
                 "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
             )
-            .then(|| Some(verb.to_ascii_uppercase()))
+            .then(|| AiohttpRegistration::Verb(verb.to_ascii_uppercase()))
         }
     }
 }

@@ -225,13 +225,13 @@ fn url_conf(
                 }
             }
             "list" | "tuple" => {
-                let mut entries = elements(node);
-                entries.reverse();
-                for entry in entries {
-                    if let Some(inline) = pattern(ctx, &router, entry, out) {
-                        work.push(inline);
-                    }
-                }
+                let mut inline: Vec<(String, Node<'_>)> = elements(node)
+                    .into_iter()
+                    .filter_map(|entry| pattern(ctx, &router, entry, out))
+                    .collect();
+                // Inline lists are read after this one, in source order.
+                inline.reverse();
+                work.extend(inline);
             }
             _ => {}
         }

@@ -104,7 +104,7 @@ pub(super) fn decorated(ctx: &Ctx<'_>, node: Node<'_>, out: &mut ServiceFacts) {
         .filter_map(|d| d.named_child(0))
         .collect();
     if definition.kind() == "class_definition" {
-        class_view(ctx, definition, &decorators, out);
+        class_routes(ctx, definition, &decorators, out);
         return;
     }
     if definition.kind() != "function_definition" {
@@ -149,8 +149,10 @@ pub(super) fn decorated(ctx: &Ctx<'_>, node: Node<'_>, out: &mut ServiceFacts) {
                 !NOT_VIEW_DECORATORS.contains(&head) && !head.starts_with("pytest.")
             })
             .collect();
+        // Function views referred to from another file are a Django
+        // habit; elsewhere a decorated function is most often a helper.
         let module_level = node.parent().is_some_and(|p| p.kind() == "module");
-        if module_level && !view_markers.is_empty() && !ctx.hints.is_empty() {
+        if module_level && !view_markers.is_empty() && ctx.hints.contains(&Framework::Django) {
             out.handlers.push(HandlerFact {
                 name,
                 markers: view_markers,
@@ -180,6 +182,42 @@ pub(super) fn decorated(ctx: &Ctx<'_>, node: Node<'_>, out: &mut ServiceFacts) {
             location: ctx.file.location(decorator.byte_range()),
         });
     }
+}
+
+/// A decorated class: routes its decorators declare (aiohttp
+/// `@routes.view("/p")`) answer the methods it defines; the other
+/// decorators are the view's markers.
+fn class_routes(ctx: &Ctx<'_>, class: Node<'_>, decorators: &[Node<'_>], out: &mut ServiceFacts) {
+    let name = class
+        .child_by_field_name("name")
+        .map(|n| ctx.text(n).to_string())
+        .unwrap_or_default();
+    let mut markers = Vec::new();
+    for &decorator in decorators {
+        match route_decorator(ctx, decorator) {
+            Some(route) => {
+                let methods = if route.methods == ["ANY"] {
+                    class_methods(ctx, &name).unwrap_or(route.methods)
+                } else {
+                    route.methods
+                };
+                out.routes.push(RouteFact {
+                    framework: route.framework,
+                    router: Some(route.router),
+                    methods,
+                    path: route.path,
+                    handler: Some(name.clone()),
+                    markers: route.markers,
+                    status: route.status,
+                    params: Vec::new(),
+                    collection_reads: Vec::new(),
+                    location: ctx.file.location(decorator.byte_range()),
+                });
+            }
+            None => markers.push(decorator),
+        }
+    }
+    class_view(ctx, class, &markers, out);
 }
 
 /// The end of a definition's head (`def name(…)` / `class Name(…)`), for a
@@ -430,7 +468,7 @@ fn signature(
         if PLUMBING.contains(&name) {
             continue;
         }
-        let annotation_text = annotation.map(|a| ctx.text(a)).unwrap_or("");
+        let annotation_text = annotation.map_or("", |a| ctx.text(a));
         let default_callee = default
             .filter(|d| d.kind() == "call")
             .and_then(|d| ctx.callee_last(d));
@@ -595,6 +633,11 @@ fn call_in_handler(ctx: &Ctx<'_>, call: Node<'_>, details: &mut HandlerDetails) 
     sql_read(ctx, call, function, details);
 }
 
+/// Words in a read call that bound it.
+const BOUNDS: &[&str] = &[
+    "limit", "take", "skip", "offset", "paginate", "[:", "first(", "length=",
+];
+
 /// A read call that returns every row: no limit in the chain or the
 /// arguments, not sliced.
 fn unbounded_read(ctx: &Ctx<'_>, call: Node<'_>, method: &str) -> bool {
@@ -612,14 +655,11 @@ fn unbounded_read(ctx: &Ctx<'_>, call: Node<'_>, method: &str) -> bool {
         return false;
     }
     let text = ctx.text(call);
-    const BOUNDS: &[&str] = &[
-        "limit", "take", "skip", "offset", "paginate", "[:", "first(", "length=",
-    ];
     if BOUNDS.iter().any(|b| text.contains(b)) {
         return false;
     }
     // `Model.objects.all()[:20]`, `.all()[offset:offset + limit]`.
-    !call.parent().is_some_and(|p| p.kind() == "subscript")
+    call.parent().is_none_or(|p| p.kind() != "subscript")
 }
 
 /// A SQL `SELECT` without `LIMIT` handed to a call.
