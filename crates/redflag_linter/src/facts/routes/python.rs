@@ -55,6 +55,15 @@ pub(super) fn collect(file: &SourceFile, out: &mut ServiceFacts) {
         }
         true
     });
+    // An app mounted on another (`app.add_subapp("/api", api)`,
+    // `app.mount("/v1", v1)`) is not the root application.
+    for mount in &out.mounts {
+        if let Target::Local(child) = &mount.child {
+            if let Some(router) = out.routers.iter_mut().find(|r| &r.name == child) {
+                router.is_app = false;
+            }
+        }
+    }
 }
 
 /// Names whose `.get(…)` decorators are HTTP clients or test doubles,

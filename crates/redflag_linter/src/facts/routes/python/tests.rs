@@ -800,6 +800,45 @@ fn aiohttp_routes_tables_and_subapps() {
     assert_eq!(handlers(&facts), ["ItemView []"]);
 }
 
+#[test]
+fn a_mounted_sub_app_is_not_the_root_app() {
+    let facts = facts_of(
+        "app/main.py",
+        r#"from aiohttp import web
+
+def create_app():
+    app = web.Application()
+    api = web.Application()
+    app.add_subapp("/api/v1", api)
+    return app
+"#,
+    );
+    assert_eq!(
+        routers(&facts),
+        ["app aiohttp app '' []", "api aiohttp router '' []"]
+    );
+    assert_eq!(mounts(&facts), ["app '/api/v1' local api []"]);
+}
+
+#[test]
+fn fastapi_query_aliases_name_the_parameter() {
+    let facts = facts_of(
+        "app/items.py",
+        r#"from typing import Annotated
+from fastapi import APIRouter, Query
+router = APIRouter()
+
+@router.get("/items")
+async def list_items(page_number: Annotated[int, Query(alias="page", ge=1)] = 1, size: int = Query(20, alias="per_page")):
+    return []
+"#,
+    );
+    assert_eq!(
+        routes(&facts),
+        ["router GET /items list_items [] - [\"page\", \"per_page\"] []"]
+    );
+}
+
 // -------------------------------------------------------------- negatives
 
 #[test]

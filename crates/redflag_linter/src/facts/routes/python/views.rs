@@ -472,13 +472,14 @@ fn signature(
         let default_callee = default
             .filter(|d| d.kind() == "call")
             .and_then(|d| ctx.callee_last(d));
+        let declared = [annotation, default]
+            .into_iter()
+            .flatten()
+            .find_map(|part| parameter_declaration(ctx, part));
         let is_param = if framework != Framework::FastApi {
             // Flask and aiohttp pass path parameters by name.
             annotation.is_none() || is_scalar(annotation_text)
-        } else if matches!(default_callee.as_deref(), Some("Query" | "Path"))
-            || annotation_text.contains("Query(")
-            || annotation_text.contains("Path(")
-        {
+        } else if declared.is_some() {
             true
         } else if default_callee.is_some() {
             false
@@ -493,9 +494,28 @@ fn signature(
             })
         };
         if is_param {
-            push_unique(&mut details.params, name.to_string());
+            // `Query(alias="page")` is what the client sends.
+            let name = declared.flatten().unwrap_or_else(|| name.to_string());
+            push_unique(&mut details.params, name);
         }
     }
+}
+
+/// A FastAPI `Query(…)`/`Path(…)` declaration inside a parameter's
+/// annotation or default: `Some(alias)` when it renames the parameter.
+fn parameter_declaration(ctx: &Ctx<'_>, node: Node<'_>) -> Option<Option<String>> {
+    let mut found = None;
+    walk(node, |n| {
+        if found.is_some() {
+            return false;
+        }
+        if n.kind() == "call" && matches!(ctx.callee_last(n).as_deref(), Some("Query" | "Path")) {
+            found = Some(keyword(ctx.file, n, "alias").and_then(|a| string_value(ctx.file, a)));
+            return false;
+        }
+        true
+    });
+    found
 }
 
 /// True for annotations of plain values (`int`, `Optional[str]`,
