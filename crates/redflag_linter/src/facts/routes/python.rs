@@ -351,25 +351,33 @@ fn marker(file: &SourceFile, node: Node<'_>) -> String {
 /// The text inside a string literal, as written (escapes kept); adjacent
 /// literals are joined. `None` for anything but a string.
 fn string_value(file: &SourceFile, node: Node<'_>) -> Option<String> {
+    // Parentheses are unwrapped in a loop: a hostile file may nest
+    // thousands of them.
+    let mut node = node;
+    while node.kind() == "parenthesized_expression" {
+        node = node.named_child(0)?;
+    }
     match node.kind() {
-        "string" => {
-            let mut cursor = node.walk();
-            let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-            let start = children.iter().find(|c| c.kind() == "string_start")?;
-            let end = children.iter().rev().find(|c| c.kind() == "string_end")?;
-            Some(file.slice(start.end_byte()..end.start_byte()).to_string())
-        }
+        "string" => literal_text(file, node),
         "concatenated_string" => {
             let mut cursor = node.walk();
             let parts: Option<Vec<String>> = node
                 .named_children(&mut cursor)
-                .map(|part| string_value(file, part))
+                .map(|part| literal_text(file, part))
                 .collect();
             parts.map(|parts| parts.concat())
         }
-        "parenthesized_expression" => string_value(file, node.named_child(0)?),
         _ => None,
     }
+}
+
+/// The text between a string literal's quotes.
+fn literal_text(file: &SourceFile, node: Node<'_>) -> Option<String> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    let start = children.iter().find(|c| c.kind() == "string_start")?;
+    let end = children.iter().rev().find(|c| c.kind() == "string_end")?;
+    Some(file.slice(start.end_byte()..end.start_byte()).to_string())
 }
 
 /// The n-th positional argument of a call.

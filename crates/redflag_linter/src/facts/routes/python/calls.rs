@@ -14,6 +14,7 @@ use super::{
 };
 use crate::facts::service::{
     Framework, MiddlewareFact, MountFact, RouteFact, RouterDecl, ServiceFacts, Signal, SignalKind,
+    Target,
 };
 
 /// `name = Constructor(…)` that makes a router or app.
@@ -46,6 +47,11 @@ pub(super) fn router_declaration(
             (Framework::Aiohttp, true, String::new())
         }
         "RouteTableDef" => (Framework::Aiohttp, false, String::new()),
+        // Flask-RESTful / Flask-RESTX: a router of resources on an app or
+        // blueprint.
+        "Api" if resolved.starts_with("flask_restful") || resolved.starts_with("flask_restx") => {
+            (Framework::Flask, false, string_kwarg("prefix"))
+        }
         "DefaultRouter" | "SimpleRouter" | "ExtendedDefaultRouter" | "ExtendedSimpleRouter" => {
             let slash =
                 keyword(file, call, "trailing_slash").is_none_or(|v| ctx.text(v) != "False");
@@ -76,6 +82,19 @@ pub(super) fn router_declaration(
         location: file.location(assignment.byte_range()),
     });
     match framework {
+        Framework::Flask if last == "Api" => {
+            let parent = argument(file, call, 0, "app").and_then(|a| ctx.path(a));
+            if let Some(parent) = parent {
+                out.mounts.push(MountFact {
+                    framework,
+                    parent,
+                    prefix: String::new(),
+                    child: Target::Local(name.to_string()),
+                    markers: Vec::new(),
+                    location: file.location(assignment.byte_range()),
+                });
+            }
+        }
         Framework::FastApi if is_app => {
             // FastAPI serves `/openapi.json` unless told not to.
             let disabled = keyword(file, call, "openapi_url").is_some_and(|v| v.kind() == "none");
@@ -304,6 +323,18 @@ pub(super) fn registration(ctx: &Ctx<'_>, call: Node<'_>, out: &mut ServiceFacts
             let Some(app) = argument(file, call, 0, "app").and_then(|a| ctx.path(a)) else {
                 return;
             };
+            // A Flask-RESTful `Api()` bound later mounts its resources.
+            if ctx.routers.contains_key(&object) {
+                out.mounts.push(MountFact {
+                    framework: Framework::Flask,
+                    parent: app,
+                    prefix: String::new(),
+                    child: Target::Local(object),
+                    markers: Vec::new(),
+                    location,
+                });
+                return;
+            }
             let name = ctx
                 .constructed
                 .get(&object)
@@ -419,6 +450,33 @@ pub(super) fn registration(ctx: &Ctx<'_>, call: Node<'_>, out: &mut ServiceFacts
                     router: app.clone(),
                     name: marker(file, entry),
                     location: file.location(entry.byte_range()),
+                });
+            }
+        }
+        // Flask-RESTful `api.add_resource(UserResource, "/users", "/users/<int:id>")`.
+        "add_resource" if ctx.routers.get(&object) == Some(&Framework::Flask) => {
+            let Some(resource) = positional(call, 0).and_then(|r| ctx.path(r)) else {
+                return;
+            };
+            let class = resource.rsplit('.').next().unwrap_or(&resource).to_string();
+            let methods = class_methods(ctx, &class).unwrap_or_else(|| vec!["ANY".to_string()]);
+            let mut index = 1;
+            while let Some(url) = positional(call, index) {
+                index += 1;
+                let Some(path) = string_value(file, url) else {
+                    continue;
+                };
+                out.routes.push(RouteFact {
+                    framework: Framework::Flask,
+                    router: Some(object.clone()),
+                    methods: methods.clone(),
+                    path,
+                    handler: Some(class.clone()),
+                    markers: Vec::new(),
+                    status: None,
+                    params: Vec::new(),
+                    collection_reads: Vec::new(),
+                    location: file.location(url.byte_range()),
                 });
             }
         }
@@ -586,11 +644,13 @@ fn extension(ctx: &Ctx<'_>, call: Node<'_>, function: Node<'_>, out: &mut Servic
     let Some(&framework) = ctx.routers.get(&app) else {
         return false;
     };
+    // `Api(app)` of Flask-RESTful mounts a router, read as its declaration.
+    if last == "Api" && ctx.routers.contains_key(&callee_assigned_name(ctx, call)) {
+        return false;
+    }
     if !matches!(framework, Framework::Flask | Framework::Aiohttp) {
         return false;
     }
-    // `Api(app)` of Flask-RESTful is not middleware either, but the
-    // vocabularies decide what a name means.
     out.middleware.push(MiddlewareFact {
         framework,
         router: app,
@@ -615,6 +675,16 @@ fn extension(ctx: &Ctx<'_>, call: Node<'_>, function: Node<'_>, out: &mut Servic
         });
     }
     true
+}
+
+/// The name a call is assigned to (`api` in `api = Api(app)`), empty when
+/// it is not assigned.
+fn callee_assigned_name(ctx: &Ctx<'_>, call: Node<'_>) -> String {
+    call.parent()
+        .filter(|p| p.kind() == "assignment")
+        .and_then(|p| p.child_by_field_name("left"))
+        .map(|l| ctx.text(l).to_string())
+        .unwrap_or_default()
 }
 
 /// Flask-CORS `CORS(app, …)`: allows every origin unless `origins` says
