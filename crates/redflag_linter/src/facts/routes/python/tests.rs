@@ -595,6 +595,56 @@ fn django_urlpatterns_and_drf_router() {
 }
 
 #[test]
+fn django_local_pattern_lists_tuples_and_router_urls() {
+    let facts = facts_of(
+        "project/urls.py",
+        r#"from django.urls import include, path
+from rest_framework import routers
+from api import urls as api_urls
+from .views import health, ItemViewSet
+
+extra_patterns = [
+    path("reports/", health),
+]
+router = routers.DefaultRouter()
+router.register("items", ItemViewSet)
+
+urlpatterns = [
+    path("extra/", include(extra_patterns)),
+    path("billing/", include(("billing.urls", "billing"), namespace="billing")),
+    path("api/", include(api_urls)),
+]
+urlpatterns += router.urls
+"#,
+    );
+    assert_eq!(
+        routers(&facts),
+        [
+            "router django router '' []",
+            "extra_patterns django router '' []",
+            "urlpatterns django router default '' []",
+        ]
+    );
+    assert_eq!(
+        mounts(&facts),
+        [
+            "urlpatterns 'extra/' local extra_patterns []",
+            "urlpatterns 'billing/' import billing.urls - []",
+            "urlpatterns 'api/' import api.urls - []",
+            "urlpatterns '' local router []",
+        ]
+    );
+    assert_eq!(
+        routes(&facts),
+        [
+            "extra_patterns ANY reports/ health [] - [] []",
+            "router GET,POST items/ ItemViewSet [] - [] []",
+            "router GET,PUT,PATCH,DELETE items/{pk}/ ItemViewSet [] - [] []",
+        ]
+    );
+}
+
+#[test]
 fn drf_viewsets_in_the_same_file_answer_what_they_define() {
     let facts = facts_of(
         "api/urls.py",
