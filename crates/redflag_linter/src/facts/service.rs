@@ -181,7 +181,18 @@ pub struct MiddlewareFact {
 pub struct HandlerFact {
     pub name: String,
     pub markers: Vec<String>,
+    /// For views registered elsewhere with every method (DRF router
+    /// `register`): the methods the class answers on the collection and
+    /// on an item, when its definition shows them.
+    pub view_methods: Option<ViewMethods>,
     pub location: Location,
+}
+
+/// The methods a view class answers, on the collection and on one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewMethods {
+    pub collection: Vec<String>,
+    pub item: Vec<String>,
 }
 
 /// A service-wide fact that is not a route.

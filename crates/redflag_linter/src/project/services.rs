@@ -16,7 +16,7 @@ use crate::facts::deploy::{ComposeServiceFact, DockerfileFact, IngressFact, Work
 use crate::facts::manifest::ManifestKind;
 use crate::facts::openapi::OpenApiFact;
 use crate::facts::service::{
-    Framework, MiddlewareFact, RouteFact, ServiceFacts, Signal, SignalKind, Target,
+    Framework, HandlerFact, MiddlewareFact, RouteFact, ServiceFacts, Signal, SignalKind, Target,
 };
 use crate::facts::FileFacts;
 use crate::source::Location;
@@ -256,6 +256,23 @@ pub fn serves(route_path: &str, request_path: &str) -> bool {
             .iter()
             .zip(&request)
             .all(|(r, q)| is_param_segment(r) || r == q)
+}
+
+/// Joins a route's path under its prefix. Python frameworks serve a
+/// trailing `/` as written (`@bp.route("/")` under `/users` is
+/// `/users/`); the others treat a bare `/` route as the prefix itself.
+#[must_use]
+pub fn join_route(prefix: &str, path: &str, framework: Framework) -> String {
+    let joined = join_path(prefix, path);
+    let python = matches!(
+        framework,
+        Framework::Flask | Framework::FastApi | Framework::Django | Framework::Aiohttp
+    );
+    if python && path.ends_with('/') && !joined.ends_with('/') {
+        format!("{joined}/")
+    } else {
+        joined
+    }
 }
 
 const JS_EXTENSIONS: [&str; 6] = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"];
@@ -724,8 +741,22 @@ impl<'a> Builder<'a> {
     fn route(&self, file: usize, fact: &RouteFact, prefix: &str, chain: &[String]) -> Route {
         let mut markers = fact.markers.clone();
         markers.extend(chain.iter().cloned());
+        let mut methods = fact.methods.clone();
         if let Some(handler) = &fact.handler {
-            markers.extend(self.handler_markers(file, handler));
+            if let Some(definition) = self.handler_fact(file, handler) {
+                markers.extend(definition.markers.iter().cloned());
+                // A view class answers only the methods it defines.
+                if let Some(view) = &definition.view_methods {
+                    let on_item = fact
+                        .path
+                        .trim_end_matches('/')
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(is_param_segment);
+                    let answers = if on_item { &view.item } else { &view.collection };
+                    methods.retain(|m| answers.contains(m));
+                }
+            }
         }
         // A Nest handler is a method: name it with its controller.
         let handler = match (&fact.handler, &fact.router) {
@@ -736,8 +767,8 @@ impl<'a> Builder<'a> {
         };
         Route {
             framework: fact.framework,
-            methods: fact.methods.clone(),
-            path: join_path(prefix, &fact.path),
+            methods,
+            path: join_route(prefix, &fact.path, fact.framework),
             handler,
             markers,
             status: fact.status,
@@ -748,16 +779,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Markers of a handler's definition: in the same file first, else the
-    /// one definition of that name elsewhere.
-    fn handler_markers(&self, file: usize, handler: &str) -> Vec<String> {
+    /// A handler's definition: in the same file first, else the one
+    /// definition of that name elsewhere.
+    fn handler_fact(&self, file: usize, handler: &str) -> Option<&'a HandlerFact> {
         let name = handler.rsplit(['.', ':']).next().unwrap_or(handler);
         if let Some(facts) = self.service[file] {
             if let Some(found) = facts.handlers.iter().find(|h| h.name == name) {
-                return found.markers.clone();
+                return Some(found);
             }
         }
-        let found: Vec<_> = self
+        let found: Vec<&'a HandlerFact> = self
             .service
             .iter()
             .flatten()
@@ -765,8 +796,8 @@ impl<'a> Builder<'a> {
             .filter(|h| h.name == name)
             .collect();
         match found.as_slice() {
-            [one] => one.markers.clone(),
-            _ => Vec::new(),
+            [one] => Some(one),
+            _ => None,
         }
     }
 

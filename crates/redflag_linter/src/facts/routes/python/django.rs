@@ -505,9 +505,9 @@ pub(super) fn drf_register(ctx: &Ctx<'_>, router: &str, call: Node<'_>, out: &mu
 }
 
 /// What a same-file viewset answers.
-struct ViewSetShape {
-    list: Vec<String>,
-    detail: Vec<String>,
+pub(super) struct ViewSetShape {
+    pub(super) list: Vec<String>,
+    pub(super) detail: Vec<String>,
     lookup: String,
     actions: Vec<Action>,
 }
@@ -531,7 +531,7 @@ impl Default for ViewSetShape {
     }
 }
 
-fn viewset_shape(ctx: &Ctx<'_>, class: Node<'_>) -> ViewSetShape {
+pub(super) fn viewset_shape(ctx: &Ctx<'_>, class: Node<'_>) -> ViewSetShape {
     let mut shape = ViewSetShape::default();
     let bases: Vec<String> = class
         .child_by_field_name("superclasses")

@@ -10,7 +10,9 @@ use super::{
     argument, collapse, dependency_calls, elements, keyword, marker, methods_of, positional,
     push_unique, status_value, string_value, walk, Ctx,
 };
-use crate::facts::service::{Framework, HandlerFact, MiddlewareFact, RouteFact, ServiceFacts};
+use crate::facts::service::{
+    Framework, HandlerFact, MiddlewareFact, RouteFact, ServiceFacts, ViewMethods,
+};
 
 /// HTTP methods that have a shorthand decorator or registration call.
 const METHODS: &[&str] = &[
@@ -156,6 +158,7 @@ pub(super) fn decorated(ctx: &Ctx<'_>, node: Node<'_>, out: &mut ServiceFacts) {
             out.handlers.push(HandlerFact {
                 name,
                 markers: view_markers,
+                view_methods: None,
                 location: ctx
                     .file
                     .location(node.byte_range().start..definition_head(definition)),
@@ -783,9 +786,20 @@ pub(super) fn class_view(
         .parent()
         .filter(|p| p.kind() == "decorated_definition")
         .unwrap_or(class);
+    // A viewset's own methods narrow the routes a router registers for it
+    // in another file.
+    let view_methods = bases
+        .iter()
+        .any(|b| b.ends_with("ViewSet"))
+        .then(|| super::django::viewset_shape(ctx, class))
+        .map(|shape| ViewMethods {
+            collection: shape.list,
+            item: shape.detail,
+        });
     out.handlers.push(HandlerFact {
         name: ctx.text(name).to_string(),
         markers,
+        view_methods,
         location: ctx
             .file
             .location(start.start_byte()..definition_head(class)),
