@@ -80,6 +80,7 @@ const SECURITY_HEADERS: &[&str] = &[
     r"helmet",
     r"talisman",
     r"secure.?headers",
+    r"security.?headers",
     r"securitymiddleware",
     r"set_?header",
     r"setresponseheader",
@@ -631,6 +632,7 @@ mod tests {
             [MarkerKind::RateLimit]
         );
         assert_eq!(s.classify("helmet()"), [MarkerKind::SecurityHeaders]);
+        assert_eq!(s.classify("security_headers"), [MarkerKind::SecurityHeaders]);
         assert!(s.classify("express.json({ limit: '1mb' })").is_empty());
         assert!(s.classify("TraceLayer::new_for_http()").is_empty());
     }
