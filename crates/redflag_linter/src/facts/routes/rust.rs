@@ -130,7 +130,9 @@ impl<'a> FileIndex<'a> {
             .filter_map(|f| f.child_by_field_name("name"))
             .map(|n| file.text_of(n).to_string())
             .collect();
-        self.struct_fields.entry(file.text_of(name)).or_insert(fields);
+        self.struct_fields
+            .entry(file.text_of(name))
+            .or_insert(fields);
     }
 
     /// The function of this file with that name.
@@ -145,6 +147,8 @@ struct Link<'a> {
     name: &'a str,
     field: Node<'a>,
     args: Node<'a>,
+    /// The call itself.
+    call: Node<'a>,
 }
 
 impl<'a> Link<'a> {
@@ -189,6 +193,7 @@ fn unroll<'a>(file: &'a SourceFile, node: Node<'a>) -> Chain<'a> {
             name: file.text_of(field),
             field,
             args,
+            call: current,
         });
         current = strip(value);
     }
@@ -268,7 +273,12 @@ fn unwrap_value<'a>(file: &'a SourceFile, node: Node<'a>) -> Node<'a> {
 fn arguments(args: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = args.walk();
     args.named_children(&mut cursor)
-        .filter(|n| !matches!(n.kind(), "line_comment" | "block_comment" | "attribute_item"))
+        .filter(|n| {
+            !matches!(
+                n.kind(),
+                "line_comment" | "block_comment" | "attribute_item"
+            )
+        })
         .collect()
 }
 

@@ -61,7 +61,7 @@ pub(super) struct RouteAttr<'a> {
     /// are not guards.
     pub(super) bound: Vec<String>,
     /// Actix `wrap = "…"` and `guard = "…"`.
-    markers: Vec<String>,
+    pub(super) markers: Vec<String>,
 }
 
 /// Records the attribute routes of one function.
@@ -81,8 +81,6 @@ pub(super) fn collect<'a>(
     };
     let info = handlers.of_function(function);
     for route in routes {
-        let mut markers = route.markers;
-        markers.extend(info.markers.iter().cloned());
         let mut params = route.query;
         params.extend(info.params.iter().cloned());
         out.routes.push(RouteFact {
@@ -91,7 +89,7 @@ pub(super) fn collect<'a>(
             methods: route.methods,
             path: route.path,
             handler: Some(file.text_of(name).to_string()),
-            markers,
+            markers: info.markers.clone(),
             status: info.status,
             params,
             collection_reads: info.reads.clone(),
@@ -160,7 +158,10 @@ pub(super) fn attribute_markers(file: &SourceFile, function: Node<'_>) -> Vec<St
         let first = path.split("::").next().unwrap_or(path);
         let neutral = NEUTRAL_ATTRIBUTES.contains(&name)
             || METHOD_ATTRIBUTES.contains(&name)
-            || matches!(first, "tokio" | "actix_web" | "rocket" | "utoipa" | "tracing" | "clippy" | "rustfmt");
+            || matches!(
+                first,
+                "tokio" | "actix_web" | "rocket" | "utoipa" | "tracing" | "clippy" | "rustfmt"
+            );
         if !neutral {
             markers.push(marker_text(file.text_of(attribute)));
         }

@@ -18,8 +18,8 @@ use redflag_syntax::tree_sitter::Node;
 
 use super::handler::{HandlerInfo, Handlers};
 use super::{
-    arguments, arguments_of, callee, compact, last_segment, line_of, marker_text, path_text,
-    strip, target_of_path, unroll, unwrap_value, Chain, FileIndex, Link, MAX_NESTING,
+    arguments, arguments_of, callee, compact, last_segment, line_of, marker_text, path_text, strip,
+    target_of_path, unroll, unwrap_value, Chain, FileIndex, Link, MAX_NESTING,
 };
 use crate::facts::service::{
     Framework, MiddlewareFact, MountFact, RouteFact, RouterDecl, ServiceFacts, Target,
@@ -56,6 +56,7 @@ pub(super) fn collect<'a>(
         values: HashMap::new(),
         routers: Vec::new(),
         returned: HashSet::new(),
+        links: HashSet::new(),
     };
     builder.service_config(function);
     builder.mark_tail(body);
@@ -108,6 +109,8 @@ struct Builder<'a, 'f> {
     routers: Vec<Local>,
     /// Ids of the expressions the function returns.
     returned: HashSet<usize>,
+    /// Ids of calls that are inner links of a chain already seen.
+    links: HashSet<usize>,
 }
 
 impl<'a> Builder<'a, '_> {
@@ -170,9 +173,7 @@ impl<'a> Builder<'a, '_> {
 
     fn is_returned(&self, node: Node<'a>) -> bool {
         self.returned.contains(&node.id())
-            || self
-                .returned
-                .contains(&unwrap_value(self.file, node).id())
+            || self.returned.contains(&unwrap_value(self.file, node).id())
     }
 
     /// Walks the function body in source order; nested functions are read
@@ -191,12 +192,17 @@ impl<'a> Builder<'a, '_> {
                 }
                 "let_declaration" => !self.binding(node),
                 "assignment_expression" => !self.assignment(node),
-                "call_expression" if !is_inner_link(node) => {
+                "call_expression" if !self.links.contains(&node.id()) => {
+                    // Inner links are read with their chain's outermost
+                    // call, which comes first in source order.
+                    let chain = unroll(self.file, node);
+                    self.links.extend(chain.links.iter().map(|l| l.call.id()));
+                    if !chain.links.is_empty() {
+                        self.links.insert(chain.root.id());
+                    }
                     !(self.serve(node) || self.router_expr(node, 0).is_some())
                 }
-                "macro_invocation" if self.is_returned(node) => {
-                    self.router_expr(node, 0).is_none()
-                }
+                "macro_invocation" if self.is_returned(node) => self.router_expr(node, 0).is_none(),
                 "identifier" => {
                     if self.is_returned(node) {
                         if let Some(&local) = self.vars.get(self.file.text_of(node)) {
@@ -260,8 +266,7 @@ impl<'a> Builder<'a, '_> {
             return false;
         };
         if left.kind() == "identifier" {
-            self.vars
-                .insert(self.file.text_of(left).to_string(), local);
+            self.vars.insert(self.file.text_of(left).to_string(), local);
         }
         true
     }
@@ -348,9 +353,7 @@ impl<'a> Builder<'a, '_> {
                 if self.index.actix && tail2 == "App::new" && args.is_empty() {
                     return Some(Root::New(Framework::ActixWeb, "app", String::new(), true));
                 }
-                if self.index.actix
-                    && (resolved.ends_with("web::scope") || tail2 == "Scope::new")
-                {
+                if self.index.actix && (resolved.ends_with("web::scope") || tail2 == "Scope::new") {
                     let prefix = args
                         .first()
                         .map(|a| path_text(self.file, self.index, *a))
@@ -518,10 +521,14 @@ impl<'a> Builder<'a, '_> {
                     }
                     // A layer applies to what the router holds so far.
                     for &route in &self.routers[local].routes {
-                        self.out.routes[route].markers.extend(layers.iter().cloned());
+                        self.out.routes[route]
+                            .markers
+                            .extend(layers.iter().cloned());
                     }
                     for &mount in &self.routers[local].mounts {
-                        self.out.mounts[mount].markers.extend(layers.iter().cloned());
+                        self.out.mounts[mount]
+                            .markers
+                            .extend(layers.iter().cloned());
                     }
                 }
                 _ => {}
@@ -684,7 +691,9 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
                 "wrap" | "wrap_fn" => {
-                    let Some(middleware) = link.arg(0) else { continue };
+                    let Some(middleware) = link.arg(0) else {
+                        continue;
+                    };
                     let name = marker_text(self.file.text_of(self.resolve_value(middleware)));
                     self.out.middleware.push(MiddlewareFact {
                         framework: Framework::ActixWeb,
@@ -717,7 +726,9 @@ impl<'a> Builder<'a, '_> {
         // Service objects (`Files::new(…)`, `SwaggerUi::new(…)`) are not
         // routers of the project.
         let constructor = matches!(last_segment(&root_callee), "new" | "default" | "build");
-        if constructor && !resolved.ends_with("web::scope") && tail_segments(&root_callee) != "Scope::new"
+        if constructor
+            && !resolved.ends_with("web::scope")
+            && tail_segments(&root_callee) != "Scope::new"
         {
             return;
         }
@@ -1049,33 +1060,4 @@ fn tail_segments(path: &str) -> &str {
 /// `route("/users", get(list))`.
 fn link_range(link: &Link<'_>) -> std::ops::Range<usize> {
     link.field.start_byte()..link.args.end_byte()
-}
-
-/// True when a call is a link inside a longer chain (`a.b()` in
-/// `a.b().c()`): the chain is read from its outermost call.
-fn is_inner_link(call: Node<'_>) -> bool {
-    let mut node = call;
-    // Look through `?`, `.await` and parentheses between links.
-    for _ in 0..8 {
-        let Some(parent) = node.parent() else {
-            return false;
-        };
-        match parent.kind() {
-            "try_expression" | "await_expression" | "parenthesized_expression" => node = parent,
-            "field_expression" => {
-                let is_value = parent
-                    .child_by_field_name("value")
-                    .is_some_and(|v| v.id() == node.id());
-                let grand = parent.parent();
-                let called = grand.is_some_and(|g| {
-                    g.kind() == "call_expression"
-                        || (g.kind() == "generic_function"
-                            && g.parent().is_some_and(|c| c.kind() == "call_expression"))
-                });
-                return is_value && called;
-            }
-            _ => return false,
-        }
-    }
-    false
 }

@@ -137,10 +137,18 @@ impl<'a> Handlers<'a> {
     fn analyse(&mut self, function: Node<'a>) -> &HandlerInfo {
         let (file, index) = (self.file, self.index);
         self.analysed.entry(function.id()).or_insert_with(|| {
-            let bound: Vec<String> = route_attributes(file, index, function)
-                .into_iter()
-                .flat_map(|r| r.bound)
-                .collect();
+            let routes = route_attributes(file, index, function);
+            let bound: Vec<String> = routes.iter().flat_map(|r| r.bound.clone()).collect();
+            // Actix `wrap = "…"`/`guard = "…"` first, then other attributes,
+            // then guard extractors.
+            let mut markers: Vec<String> = Vec::new();
+            for route in &routes {
+                for marker in &route.markers {
+                    if !markers.contains(marker) {
+                        markers.push(marker.clone());
+                    }
+                }
+            }
             let mut info = analyse(
                 file,
                 index,
@@ -149,7 +157,7 @@ impl<'a> Handlers<'a> {
                 function.child_by_field_name("body"),
                 &bound,
             );
-            let mut markers = attribute_markers(file, function);
+            markers.extend(attribute_markers(file, function));
             markers.append(&mut info.markers);
             info.markers = markers;
             info
@@ -241,7 +249,9 @@ fn base_type<'a>(file: &'a SourceFile, ty: Node<'a>) -> (String, Option<Node<'a>
         (Some(current), None)
     };
     let name = name.map_or("", |n| match n.kind() {
-        "scoped_type_identifier" => n.child_by_field_name("name").map_or("", |n| file.text_of(n)),
+        "scoped_type_identifier" => n
+            .child_by_field_name("name")
+            .map_or("", |n| file.text_of(n)),
         _ => file.text_of(n),
     });
     (name.to_string(), argument)

@@ -1,6 +1,8 @@
 //! Service-wide signals of a Rust file: CORS configuration (and whether it
 //! lets any origin in), session middleware, generated OpenAPI documents.
 
+use std::collections::HashSet;
+
 use redflag_syntax::tree_sitter::Node;
 
 use super::{callee, last_segment, marker_text, owner_segment, unroll, visit};
@@ -33,9 +35,15 @@ pub(super) fn collect(file: &SourceFile, out: &mut ServiceFacts) {
     let Some(tree) = file.tree() else {
         return;
     };
+    // Inner links of a chain already read from its outermost call, which
+    // comes first in source order. (Asking a node for its parent walks
+    // down from the root, too slow for long chains.)
+    let mut links = HashSet::new();
     visit(tree.root_node(), |node| {
         match node.kind() {
-            "call_expression" if !is_chain_link(node) => call_signals(file, node, out),
+            "call_expression" if !links.contains(&node.id()) => {
+                call_signals(file, node, &mut links, out);
+            }
             "struct_expression" => struct_signals(file, node, out),
             "attribute_item" => attribute_signals(file, node, out),
             "macro_invocation" => {
@@ -68,8 +76,17 @@ fn push(file: &SourceFile, out: &mut ServiceFacts, kind: SignalKind, node: Node<
     });
 }
 
-fn call_signals(file: &SourceFile, node: Node<'_>, out: &mut ServiceFacts) {
+fn call_signals(
+    file: &SourceFile,
+    node: Node<'_>,
+    links: &mut HashSet<usize>,
+    out: &mut ServiceFacts,
+) {
     let chain = unroll(file, node);
+    links.extend(chain.links.iter().map(|l| l.call.id()));
+    if !chain.links.is_empty() {
+        links.insert(chain.root.id());
+    }
     let Some(root) = callee(file, chain.root) else {
         return;
     };
@@ -95,7 +112,8 @@ fn call_signals(file: &SourceFile, node: Node<'_>, out: &mut ServiceFacts) {
                 _ => {}
             }
         }
-        let permissive_constructor = matches!(last_segment(&root), "permissive" | "very_permissive");
+        let permissive_constructor =
+            matches!(last_segment(&root), "permissive" | "very_permissive");
         if permissive_constructor || mirror || (wildcard && credentials) {
             push(file, out, SignalKind::PermissiveCors, node);
         }
@@ -134,32 +152,28 @@ fn attribute_signals(file: &SourceFile, node: Node<'_>, out: &mut ServiceFacts) 
     };
     let path = file.text_of(path);
     let derives_openapi = path == "derive"
-        && attribute
-            .child_by_field_name("arguments")
-            .is_some_and(|a| {
-                file.text_of(a)
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .any(|word| word == "OpenApi")
-            });
-    if derives_openapi || path == "openapi" {
+        && attribute.child_by_field_name("arguments").is_some_and(|a| {
+            file.text_of(a)
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word == "OpenApi")
+        });
+    // rocket_okapi's `#[openapi]` marks a handler; utoipa's
+    // `#[openapi(…)]` sits on the struct that derives `OpenApi`.
+    let okapi_handler = path == "openapi" && next_item_is_function(node);
+    if derives_openapi || okapi_handler {
         push(file, out, SignalKind::OpenApiGenerator, attribute);
     }
 }
 
-/// True when a call is an inner link of a longer chain.
-fn is_chain_link(call: Node<'_>) -> bool {
-    let Some(parent) = call.parent() else {
-        return false;
-    };
-    let parent = match parent.kind() {
-        "try_expression" | "await_expression" => match parent.parent() {
-            Some(p) => p,
-            None => return false,
-        },
-        _ => parent,
-    };
-    parent.kind() == "field_expression"
-        && parent
-            .parent()
-            .is_some_and(|g| matches!(g.kind(), "call_expression" | "generic_function"))
+/// True when the item an attribute belongs to is a function.
+fn next_item_is_function(attribute: Node<'_>) -> bool {
+    let mut next = attribute.next_named_sibling();
+    while let Some(sibling) = next {
+        match sibling.kind() {
+            "attribute_item" | "line_comment" | "block_comment" => {}
+            kind => return kind == "function_item",
+        }
+        next = sibling.next_named_sibling();
+    }
+    false
 }
