@@ -64,7 +64,9 @@ pub(super) fn collect<'a>(
     builder.finish();
 }
 
-/// A router built in the function being read.
+/// A router built in the function being read. Its flags are independent
+/// facts gathered while the function is walked.
+#[allow(clippy::struct_excessive_bools)]
 struct Local {
     /// Its index in `out.routers`.
     decl: usize,
@@ -407,7 +409,7 @@ impl<'a> Builder<'a, '_> {
                     String::new(),
                     false,
                 );
-                self.mount_routes_macro(local, String::new(), invocation);
+                self.mount_routes_macro(local, "", invocation);
                 local
             }
             Root::RouterFunction(name) => {
@@ -827,7 +829,7 @@ impl<'a> Builder<'a, '_> {
                     let prefix = path_text(self.file, self.index, prefix);
                     let routes = strip(routes);
                     if routes.kind() == "macro_invocation" {
-                        self.mount_routes_macro(local, prefix, routes);
+                        self.mount_routes_macro(local, &prefix, routes);
                     } else {
                         self.mount(local, prefix, routes, link, depth);
                     }
@@ -849,7 +851,7 @@ impl<'a> Builder<'a, '_> {
 
     /// `routes![a, b, users::list]`: one mount per handler. The macro body
     /// is a flat token tree; its items are the comma-separated paths.
-    fn mount_routes_macro(&mut self, local: usize, prefix: String, invocation: Node<'a>) {
+    fn mount_routes_macro(&mut self, local: usize, prefix: &str, invocation: Node<'a>) {
         let Some(tokens) = invocation
             .named_children(&mut invocation.walk())
             .find(|c| c.kind() == "token_tree")
@@ -870,7 +872,7 @@ impl<'a> Builder<'a, '_> {
                 continue;
             }
             let target = target_of_path(self.file, self.index, &item);
-            self.push_mount(local, prefix.clone(), target, Vec::new(), invocation);
+            self.push_mount(local, prefix.to_string(), target, Vec::new(), invocation);
         }
     }
 
@@ -889,8 +891,8 @@ impl<'a> Builder<'a, '_> {
         let child = strip(child);
         let chain = unroll(self.file, child);
         let root = self.classify_root(chain.root);
-        let (target, markers) = match root {
-            Some(Root::New(..) | Root::Existing(_) | Root::RoutesMacro(_)) => {
+        let (target, markers) =
+            if let Some(Root::New(..) | Root::Existing(_) | Root::RoutesMacro(_)) = root {
                 let Some(inner) = self.router_expr(child, depth + 1) else {
                     return;
                 };
@@ -899,8 +901,7 @@ impl<'a> Builder<'a, '_> {
                 }
                 self.routers[inner].child = true;
                 (Target::Local(self.name_of(inner)), Vec::new())
-            }
-            _ => {
+            } else {
                 let markers = self.layer_markers(&chain.links);
                 let root = self.resolve_value(chain.root);
                 let path = match root.kind() {
@@ -910,8 +911,7 @@ impl<'a> Builder<'a, '_> {
                 };
                 let Some(path) = path else { return };
                 (target_of_path(self.file, self.index, &path), markers)
-            }
-        };
+            };
         let location = link_range(link);
         self.push_mount_at(local, prefix, target, markers, location);
     }

@@ -395,7 +395,7 @@ fn status_of(file: &SourceFile, node: Node<'_>) -> Option<u16> {
 }
 
 /// A read of a whole collection: `.fetch_all(…)`, `.load::<T>(…)`,
-/// `.get_results(…)`, SeaORM's `.all(&db)`, unless the query is bounded
+/// `.get_results(…)`, `SeaORM`'s `.all(&db)`, unless the query is bounded
 /// (`LIMIT`, `.limit(…)`, `.paginate(…)`, `.take(…)`, `offset`).
 fn collection_read(file: &SourceFile, node: Node<'_>) -> Option<String> {
     if node.kind() != "call_expression" {
@@ -416,7 +416,7 @@ fn collection_read(file: &SourceFile, node: Node<'_>) -> Option<String> {
     let unbounded_kind = match method {
         "fetch_all" | "get_results" => true,
         "load" => generic,
-        // Iterator `all` takes a closure; SeaORM's takes the connection and
+        // Iterator `all` takes a closure; `SeaORM`'s takes the connection and
         // follows a query (`Entity::find().all(&db)`).
         "all" => {
             receiver.kind() == "call_expression"

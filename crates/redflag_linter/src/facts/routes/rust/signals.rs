@@ -1,5 +1,5 @@
 //! Service-wide signals of a Rust file: CORS configuration (and whether it
-//! lets any origin in), session middleware, generated OpenAPI documents.
+//! lets any origin in), session middleware, generated `OpenAPI` documents.
 
 use std::collections::HashSet;
 
@@ -21,7 +21,7 @@ const SESSION_TYPES: &[&str] = &[
     "IdentityMiddleware",
 ];
 
-/// Calls that serve or build a generated OpenAPI document.
+/// Calls that serve or build a generated `OpenAPI` document.
 const OPENAPI_CALLS: &[&str] = &[
     "SwaggerUi::new",
     "RapiDoc::new",
@@ -142,7 +142,7 @@ fn struct_signals(file: &SourceFile, node: Node<'_>, out: &mut ServiceFacts) {
     }
 }
 
-/// `#[derive(OpenApi)]` (utoipa), `#[openapi]` (rocket_okapi).
+/// `#[derive(OpenApi)]` (utoipa), `#[openapi]` (`rocket_okapi`).
 fn attribute_signals(file: &SourceFile, node: Node<'_>, out: &mut ServiceFacts) {
     let Some(attribute) = node.named_child(0) else {
         return;

@@ -325,7 +325,7 @@ fn app() -> Router {
 fn axum_handlers_in_their_own_file_carry_their_guards() {
     let facts = facts_of(
         "src/handlers.rs",
-        r#"
+        r"
 use axum::{extract::{Path, State}, Json};
 
 pub async fn update(user: AuthUser, Path(id): Path<u64>, Json(body): Json<Update>) -> impl IntoResponse {
@@ -339,7 +339,7 @@ pub async fn public(State(db): State<Db>) -> Json<Vec<Item>> {
 async fn helper(pool: &PgPool, id: i64) -> Result<Item, Error> {
     todo!()
 }
-"#,
+",
     );
     assert_eq!(handlers(&facts), ["update|AuthUser"]);
     assert!(facts.routes.is_empty());
@@ -692,14 +692,14 @@ fn not_a_route() {}
 fn a_test_module_app_is_still_read() {
     let facts = facts_of(
         "src/main.rs",
-        r#"
+        r"
 use actix_web::{test, App};
 
 #[actix_web::test]
 async fn index_works() {
     let app = test::init_service(App::new().service(index)).await;
 }
-"#,
+",
     );
     assert_eq!(routers(&facts), ["<app:6>|app|"]);
     assert_eq!(mounts(&facts), ["<app:6>||Local(index)|"]);
