@@ -1,0 +1,9 @@
+mod items;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(items::routes())
+}

@@ -1,0 +1,6 @@
+use rocket::get;
+
+#[get("/healthz")]
+pub fn healthz() -> &'static str {
+    "ok"
+}
