@@ -499,7 +499,13 @@ impl<'a> Builder<'a> {
         };
         match name {
             Some(name) => {
-                let name = name.rsplit(['.', ':']).next().unwrap_or(name);
+                // `users.router`, `handlers::list` name their last part;
+                // synthetic names (`<scope:42>`) are whole.
+                let name = if name.starts_with('<') {
+                    name
+                } else {
+                    name.rsplit(['.', ':']).next().unwrap_or(name)
+                };
                 if let Some(router) = facts.routers.iter().find(|r| r.name == name) {
                     return vec![Node::Router(file, &router.name)];
                 }

@@ -28,7 +28,11 @@ fn mentions_a_framework(language: Language, text: &str) -> bool {
             "APIRouter",
             "Blueprint",
         ],
-        Language::Rust => &["axum", "actix", "rocket"],
+        // Rocket handler modules may only carry the attributes.
+        Language::Rust => &[
+            "axum", "actix", "rocket", "#[get(", "#[post(", "#[put(", "#[patch(", "#[delete(",
+            "#[route(",
+        ],
         // Plugins and route modules handed the app may import nothing:
         // their route registrations name them.
         _ => &[

@@ -183,6 +183,7 @@ impl<'a> Handlers<'a> {
             out.handlers.push(HandlerFact {
                 name: self.file.text_of(name).to_string(),
                 markers,
+                view_methods: None,
                 location: self.file.location(name.byte_range()),
             });
         }
