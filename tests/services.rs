@@ -57,7 +57,12 @@ fn inventory_lists_the_expected_routes_of_every_service_fixture() {
             .collect();
         expected.sort();
         let output = redflag(&dir, &["inventory", "--output-format", "json"]);
-        assert!(output.status.success(), "{}: {}", dir.display(), stderr(&output));
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            dir.display(),
+            stderr(&output)
+        );
         let found = route_lines(&json(&output));
         if found != expected {
             let missing: Vec<_> = expected.iter().filter(|l| !found.contains(l)).collect();
@@ -103,7 +108,10 @@ fn the_checklist_report_is_written_and_deterministic() {
     }
     let text = std::fs::read_to_string(&first).unwrap();
     assert_eq!(text, std::fs::read_to_string(&second).unwrap());
-    assert!(text.starts_with("# Backend architecture checklist"), "{text}");
+    assert!(
+        text.starts_with("# Backend architecture checklist"),
+        "{text}"
+    );
     assert!(text.contains("## Context"));
     assert!(text.contains("| service | root |"), "{text}");
     // Violated items are unchecked with their findings; covered and clean

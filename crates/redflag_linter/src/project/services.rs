@@ -759,7 +759,11 @@ impl<'a> Builder<'a> {
                         .rsplit('/')
                         .next()
                         .is_some_and(is_param_segment);
-                    let answers = if on_item { &view.item } else { &view.collection };
+                    let answers = if on_item {
+                        &view.item
+                    } else {
+                        &view.collection
+                    };
                     methods.retain(|m| answers.contains(m));
                 }
             }

@@ -632,7 +632,10 @@ mod tests {
             [MarkerKind::RateLimit]
         );
         assert_eq!(s.classify("helmet()"), [MarkerKind::SecurityHeaders]);
-        assert_eq!(s.classify("security_headers"), [MarkerKind::SecurityHeaders]);
+        assert_eq!(
+            s.classify("security_headers"),
+            [MarkerKind::SecurityHeaders]
+        );
         assert!(s.classify("express.json({ limit: '1mb' })").is_empty());
         assert!(s.classify("TraceLayer::new_for_http()").is_empty());
     }

@@ -30,7 +30,14 @@ fn mentions_a_framework(language: Language, text: &str) -> bool {
         ],
         // Rocket handler modules may only carry the attributes.
         Language::Rust => &[
-            "axum", "actix", "rocket", "#[get(", "#[post(", "#[put(", "#[patch(", "#[delete(",
+            "axum",
+            "actix",
+            "rocket",
+            "#[get(",
+            "#[post(",
+            "#[put(",
+            "#[patch(",
+            "#[delete(",
             "#[route(",
         ],
         // Plugins and route modules handed the app may import nothing:

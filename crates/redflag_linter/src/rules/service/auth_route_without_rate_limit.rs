@@ -121,6 +121,7 @@ fn meta() -> RuleMeta {
         .summary("A login, signup, password-reset or token route has no rate limit.")
         .kinds(&[FileKind::Python, FileKind::JavaScript, FileKind::TypeScript, FileKind::Rust])
         .tags(&["security", "rate-limit", "auth"])
+        .security_severity(6.5)
         .docs(DOCS)
         .invalid_at(
             FileKind::Python,

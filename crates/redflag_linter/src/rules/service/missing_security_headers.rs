@@ -92,6 +92,7 @@ fn meta() -> RuleMeta {
         .kinds(&[FileKind::Python, FileKind::JavaScript, FileKind::TypeScript, FileKind::Rust])
         .tags(&["security", "headers"])
         .cwe(&["CWE-693"])
+        .security_severity(4.3)
         .docs(DOCS)
         .invalid_at(
             FileKind::JavaScript,

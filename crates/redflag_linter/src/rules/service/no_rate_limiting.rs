@@ -112,6 +112,7 @@ fn meta() -> RuleMeta {
         .summary("A service serves routes with no rate limiting at all.")
         .kinds(&[FileKind::Python, FileKind::JavaScript, FileKind::TypeScript, FileKind::Rust])
         .tags(&["api", "security", "rate-limit"])
+        .security_severity(5.3)
         .docs(DOCS)
         .invalid_at(
             FileKind::JavaScript,

@@ -177,6 +177,7 @@ fn meta() -> RuleMeta {
         .kinds(&[FileKind::Python, FileKind::JavaScript, FileKind::TypeScript, FileKind::Rust])
         .tags(&["security", "auth"])
         .cwe(&["CWE-306"])
+        .security_severity(8.1)
         .docs(DOCS)
         .invalid_at(
             FileKind::Python,
