@@ -38,6 +38,32 @@ impl FileFacts {
     }
 }
 
+/// Directories whose code documents or exercises a service rather than
+/// being one (beyond the test and example directories).
+const DOCUMENTATION_DIRS: &[&str] = &[
+    "docs",
+    "doc",
+    "docs_src",
+    "samples",
+    "sample",
+    "demo",
+    "demos",
+    "playground",
+    "e2e",
+];
+
+/// True for files whose apps, routes and deployment files are not a
+/// service of the repository: test suites, fixtures, examples, docs.
+#[must_use]
+pub fn is_outside_services(path: &str) -> bool {
+    crate::semantics::paths::is_test_or_example(path)
+        || path
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|dir| DOCUMENTATION_DIRS.contains(&dir))
+}
+
 /// Extracts the facts of one file, if it has any.
 #[must_use]
 pub fn collect(file: &SourceFile) -> Option<FileFacts> {
@@ -45,6 +71,16 @@ pub fn collect(file: &SourceFile) -> Option<FileFacts> {
         path: file.path.clone(),
         ..FileFacts::default()
     };
+    if file.kind != FileKind::Sql && is_outside_services(&file.path) {
+        // A spec in `docs/` still documents the services.
+        if !crate::semantics::paths::is_test_or_example(&file.path) {
+            facts.openapi = match file.kind {
+                FileKind::Yaml | FileKind::Json => openapi::collect(file),
+                _ => None,
+            };
+        }
+        return (!facts.is_empty()).then_some(facts);
+    }
     match file.kind {
         FileKind::Sql => facts.sql = Some(sql::collect_sql_facts(file)),
         kind if kind.language().is_some() => facts.service = routes::collect(file),
@@ -58,4 +94,45 @@ pub fn collect(file: &SourceFile) -> Option<FileFacts> {
     }
     facts.manifest = manifest::collect(file);
     (!facts.is_empty()).then_some(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_docs_and_example_apps_are_not_services() {
+        for path in [
+            "tests/test_app.py",
+            "docs_src/first_steps/tutorial001.py",
+            "examples/hello/main.rs",
+            "packages/api/src/server.spec.ts",
+            "docs/snippets/app.js",
+        ] {
+            assert!(is_outside_services(path), "{path}");
+        }
+        for path in [
+            "app/main.py",
+            "src/routes/users.ts",
+            "services/docs-api/src/main.rs",
+        ] {
+            assert!(!is_outside_services(path), "{path}");
+        }
+        let spec = "openapi: 3.0.3\ninfo:\n  title: x\npaths: {}\n";
+        let file = SourceFile::new(
+            "docs/openapi.yaml".into(),
+            FileKind::Yaml,
+            spec.into(),
+            None,
+        );
+        assert!(collect(&file).and_then(|f| f.openapi).is_some());
+        let app = "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/x')\ndef x():\n    return 1\n";
+        let file = SourceFile::new(
+            "tests/test_app.py".into(),
+            FileKind::Python,
+            app.into(),
+            None,
+        );
+        assert!(collect(&file).is_none());
+    }
 }
