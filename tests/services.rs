@@ -108,6 +108,7 @@ fn the_checklist_report_is_written_and_deterministic() {
     }
     let text = std::fs::read_to_string(&first).unwrap();
     assert_eq!(text, std::fs::read_to_string(&second).unwrap());
+    insta::assert_snapshot!("todo_service_fastapi_bare", text);
     assert!(
         text.starts_with("# Backend architecture checklist"),
         "{text}"

@@ -122,7 +122,12 @@ pub fn anchor(service: &Service) -> Option<Location> {
 #[must_use]
 pub fn service_label(service: &Service) -> String {
     let frameworks: Vec<&str> = service.frameworks.iter().map(|f| f.name()).collect();
-    if service.root.is_empty() {
+    if service.root.is_empty() && service.name == "." {
+        format!(
+            "the service at the repository root ({})",
+            frameworks.join(", ")
+        )
+    } else if service.root.is_empty() {
         format!("service `{}` ({})", service.name, frameworks.join(", "))
     } else {
         format!(
