@@ -137,3 +137,32 @@ fn the_checklist_report_goes_to_its_default_file() {
     assert!(text.contains("unversioned-api"), "{text}");
     assert!(common::stdout(&output).is_empty());
 }
+
+#[test]
+fn datastores_come_from_dependencies_compose_and_kubernetes_images() {
+    let repo = common::repo(&[
+        ("requirements.txt", "fastapi\nredis>=5\n"),
+        (
+            "app/main.py",
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get(\"/healthz\")\ndef health():\n    return {}\n",
+        ),
+        (
+            "k8s/db.yaml",
+            "kind: StatefulSet\nmetadata:\n  name: db\nspec:\n  template:\n    spec:\n      containers:\n        - name: pg\n          image: postgres:16\n",
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  api:\n    build: .\n  queue:\n    image: rabbitmq:3-management\n",
+        ),
+    ]);
+    let output = redflag(repo.path(), &["inventory", "--output-format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let inventory = json(&output);
+    let stores: Vec<&str> = inventory["services"][0]["datastores"]
+        .as_array()
+        .expect("datastores")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert_eq!(stores, ["postgresql", "rabbitmq", "redis"]);
+}

@@ -963,6 +963,19 @@ impl<'a> Builder<'a> {
                 service.ingresses.push(ingress.clone());
             }
         }
+        // Datastores deployed beside the service on Kubernetes: workloads
+        // in its tree, or anywhere when the repository has one service root.
+        let single_root = self.roots().len() <= 1;
+        for workload in &model.workloads {
+            if single_root || mine(&workload.location.path) {
+                stores.extend(
+                    workload
+                        .containers
+                        .iter()
+                        .filter_map(|c| datastore_of(&c.image)),
+                );
+            }
+        }
         service.specs = model
             .specs
             .iter()
