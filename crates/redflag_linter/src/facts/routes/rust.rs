@@ -46,7 +46,7 @@ pub(super) fn collect(file: &SourceFile, out: &mut ServiceFacts) {
     signals::collect(file, out);
     let mut handlers = handler::Handlers::new(file, &index);
     for &function in &index.functions {
-        attrs::collect(file, &index, &mut handlers, function, out);
+        handler::attribute_routes(file, &index, &mut handlers, function, out);
         builders::collect(file, &index, &mut handlers, function, out);
     }
     handlers.emit(out);

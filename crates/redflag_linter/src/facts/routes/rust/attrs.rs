@@ -7,9 +7,8 @@
 
 use redflag_syntax::tree_sitter::Node;
 
-use super::handler::Handlers;
 use super::{last_segment, marker_text, FileIndex};
-use crate::facts::service::{Framework, RouteFact, ServiceFacts};
+use crate::facts::service::Framework;
 use crate::source::SourceFile;
 
 /// The route macros named after the method they answer.
@@ -50,52 +49,18 @@ const NEUTRAL_ATTRIBUTES: &[&str] = &[
 
 /// One route attribute on a handler.
 pub(super) struct RouteAttr<'a> {
-    node: Node<'a>,
-    framework: Framework,
+    pub(super) node: Node<'a>,
+    pub(super) framework: Framework,
     /// The path without Rocket's query part.
-    path: String,
-    methods: Vec<String>,
+    pub(super) path: String,
+    pub(super) methods: Vec<String>,
     /// Rocket query parameters (`?<limit>&<page>`).
-    query: Vec<String>,
+    pub(super) query: Vec<String>,
     /// Handler parameters Rocket binds from the path, query or body: they
     /// are not guards.
     pub(super) bound: Vec<String>,
     /// Actix `wrap = "…"` and `guard = "…"`.
     pub(super) markers: Vec<String>,
-}
-
-/// Records the attribute routes of one function.
-pub(super) fn collect<'a>(
-    file: &'a SourceFile,
-    index: &FileIndex<'a>,
-    handlers: &mut Handlers<'a>,
-    function: Node<'a>,
-    out: &mut ServiceFacts,
-) {
-    let routes = route_attributes(file, index, function);
-    if routes.is_empty() {
-        return;
-    }
-    let Some(name) = function.child_by_field_name("name") else {
-        return;
-    };
-    let info = handlers.of_function(function);
-    for route in routes {
-        let mut params = route.query;
-        params.extend(info.params.iter().cloned());
-        out.routes.push(RouteFact {
-            framework: route.framework,
-            router: None,
-            methods: route.methods,
-            path: route.path,
-            handler: Some(file.text_of(name).to_string()),
-            markers: info.markers.clone(),
-            status: info.status,
-            params,
-            collection_reads: info.reads.clone(),
-            location: file.location(route.node.byte_range()),
-        });
-    }
 }
 
 /// The attributes written before an item, nearest last.

@@ -14,7 +14,7 @@ use redflag_syntax::tree_sitter::Node;
 
 use super::attrs::{attribute_markers, route_attributes};
 use super::{marker_text, visit, FileIndex};
-use crate::facts::service::{HandlerFact, ServiceFacts};
+use crate::facts::service::{HandlerFact, RouteFact, ServiceFacts};
 use crate::source::SourceFile;
 
 /// Extractor types that read the request's body, path, query or shared
@@ -446,4 +446,38 @@ fn collection_read(file: &SourceFile, node: Node<'_>) -> Option<String> {
     } else {
         method.to_string()
     })
+}
+
+/// Records the attribute routes of one function.
+pub(super) fn attribute_routes<'a>(
+    file: &'a SourceFile,
+    index: &FileIndex<'a>,
+    handlers: &mut Handlers<'a>,
+    function: Node<'a>,
+    out: &mut ServiceFacts,
+) {
+    let routes = route_attributes(file, index, function);
+    if routes.is_empty() {
+        return;
+    }
+    let Some(name) = function.child_by_field_name("name") else {
+        return;
+    };
+    let info = handlers.of_function(function);
+    for route in routes {
+        let mut params = route.query;
+        params.extend(info.params.iter().cloned());
+        out.routes.push(RouteFact {
+            framework: route.framework,
+            router: None,
+            methods: route.methods,
+            path: route.path,
+            handler: Some(file.text_of(name).to_string()),
+            markers: info.markers.clone(),
+            status: info.status,
+            params,
+            collection_reads: info.reads.clone(),
+            location: file.location(route.node.byte_range()),
+        });
+    }
 }
