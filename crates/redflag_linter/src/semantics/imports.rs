@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use redflag_syntax::tree_sitter::{Node, Tree};
 use redflag_syntax::Language;
 
+use super::compact;
+
 /// The text of a file being read, for node texts.
 #[derive(Clone, Copy)]
 struct Source<'a>(&'a str);
@@ -348,11 +350,6 @@ fn require_target(file: Source<'_>, value: Node<'_>) -> Option<String> {
 fn js_module_name(literal: &str) -> String {
     let name = literal.trim_matches(['"', '\'', '`']);
     name.strip_prefix("node:").unwrap_or(name).to_string()
-}
-
-/// Removes whitespace from a path written across lines.
-fn compact(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 #[cfg(test)]

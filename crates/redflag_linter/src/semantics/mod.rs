@@ -15,6 +15,12 @@ use redflag_syntax::Language;
 
 use crate::source::SourceFile;
 
+/// Removes whitespace from a path or name written across lines.
+#[must_use]
+pub fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Longest member chain read as a path; longer chains are not call targets
 /// any rule cares about.
 const MAX_PATH_SEGMENTS: usize = 16;

@@ -31,9 +31,8 @@ use crate::facts::service::{
 use crate::semantics::name_path;
 use crate::source::SourceFile;
 
-/// Markers and middleware names are cut here: enough to recognise them,
-/// bounded for inline functions.
-const MAX_MARKER_CHARS: usize = 120;
+use super::{compact, marker_text};
+
 /// Longest call chain or wrapper nesting followed; real code stays far
 /// below, hostile input stops here.
 const MAX_CHAIN: usize = 64;
@@ -1327,7 +1326,7 @@ impl<'a, 't> Extractor<'a, 't> {
         if let Some(child) = child {
             let markers = flatten(&rest[..end - 1])
                 .into_iter()
-                .map(|m| collapse(self.text(m)))
+                .map(|m| marker_text(self.text(m)))
                 .collect();
             let call = rest[end - 1];
             self.push_mount(receiver, prefix, child, markers, call);
@@ -1705,7 +1704,7 @@ impl<'a, 't> Extractor<'a, 't> {
         let Some((&last, before)) = rest.split_last() else {
             return;
         };
-        let mut markers: Vec<String> = before.iter().map(|m| collapse(self.text(*m))).collect();
+        let mut markers: Vec<String> = before.iter().map(|m| marker_text(self.text(*m))).collect();
         let (handler, function, wrappers) = self.handler_info(last);
         markers.extend(wrappers);
         let mut analysis = function
@@ -1748,13 +1747,13 @@ impl<'a, 't> Extractor<'a, 't> {
         for hook in FASTIFY_HOOKS {
             if let Some(value) = self.object_value(options, hook) {
                 for marker in flatten(&[value]) {
-                    markers.push(collapse(self.text(marker)));
+                    markers.push(marker_text(self.text(marker)));
                 }
             }
         }
         if let Some(config) = self.object_value(options, "config") {
             for pair in object_pairs(config) {
-                markers.push(collapse(self.text(pair)));
+                markers.push(marker_text(self.text(pair)));
             }
         }
         let mut params = Vec::new();
@@ -1839,7 +1838,7 @@ impl<'a, 't> Extractor<'a, 't> {
                     {
                         break;
                     }
-                    wrappers.push(collapse(self.text(function)));
+                    wrappers.push(marker_text(self.text(function)));
                     node = last;
                 }
                 // A named function expression is known by its name.
@@ -1883,7 +1882,7 @@ impl<'a, 't> Extractor<'a, 't> {
         self.middleware.push(MiddlewareFact {
             framework: receiver.framework,
             router: receiver.name.clone(),
-            name: collapse(self.text(node)),
+            name: marker_text(self.text(node)),
             location: self.file.location(node.byte_range()),
         });
     }
@@ -2167,19 +2166,6 @@ fn string_value(literal: &str) -> Option<String> {
 
 fn module_name(literal: &str) -> String {
     literal.trim_matches(['"', '\'', '`']).to_string()
-}
-
-/// Whitespace collapsed to single spaces, cut at 120 characters.
-fn collapse(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match joined.char_indices().nth(MAX_MARKER_CHARS) {
-        Some((cut, _)) => joined[..cut].to_string(),
-        None => joined,
-    }
-}
-
-fn compact(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn is_ident_char(c: char) -> bool {

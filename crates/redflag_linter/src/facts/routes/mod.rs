@@ -11,8 +11,48 @@ mod rust;
 
 use redflag_syntax::Language;
 
+use redflag_syntax::tree_sitter::Node;
+
 use super::service::ServiceFacts;
 use crate::source::SourceFile;
+
+pub(crate) use crate::semantics::compact;
+
+/// Longest marker recorded, in characters.
+const MARKER_CHARS: usize = 120;
+
+/// Source text as markers and middleware are recorded: whitespace runs
+/// collapsed to one space, cut at [`MARKER_CHARS`] characters.
+pub(crate) fn marker_text(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match joined.char_indices().nth(MARKER_CHARS) {
+        Some((cut, _)) => joined[..cut].to_string(),
+        None => joined,
+    }
+}
+
+/// Visits `root` and its descendants in source order with a cursor (no
+/// recursion: hostile nesting cannot exhaust the stack); `visit` returns
+/// whether to look inside the node it was given.
+pub(crate) fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        if visit(cursor.node()) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
 
 /// Words one of which a file of each language must contain to be read for
 /// routes (framework packages, and the names URL-conf modules use).

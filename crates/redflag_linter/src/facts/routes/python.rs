@@ -22,11 +22,10 @@ use redflag_syntax::Language;
 
 use crate::facts::service::{Framework, ServiceFacts, Signal, SignalKind, Target};
 use crate::semantics::name_path;
+
+use super::{marker_text, walk};
 use crate::source::SourceFile;
 
-/// Markers longer than this are cut: they are evidence to match words
-/// against, not code to reproduce.
-const MARKER_LIMIT: usize = 120;
 
 /// Fills `out` with the routers, routes, mounts, middleware and signals of
 /// one Python file.
@@ -282,29 +281,6 @@ impl<'t> Ctx<'t> {
     }
 }
 
-/// Visits every node under `root` (included) in source order; `visit`
-/// returns whether to look inside the node.
-fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if visit(node) && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node().id() == root.id() {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
-    }
-}
-
 /// A `from . import users` binding reads `..users` in the import table
 /// (the module `.` joined to the name); the module it names is `.users`.
 fn module_binding(binding: &str) -> String {
@@ -341,11 +317,7 @@ fn collapse(text: &str) -> String {
 /// A marker: the expression as written, whitespace collapsed, cut at
 /// [`MARKER_LIMIT`] characters.
 fn marker(file: &SourceFile, node: Node<'_>) -> String {
-    let text = collapse(file.text_of(node));
-    match text.char_indices().nth(MARKER_LIMIT) {
-        Some((cut, _)) => text[..cut].to_string(),
-        None => text,
-    }
+    marker_text(file.text_of(node))
 }
 
 /// The text inside a string literal, as written (escapes kept); adjacent

@@ -28,8 +28,8 @@ use crate::facts::service::{ServiceFacts, Target};
 use crate::semantics::callee_path;
 use crate::source::SourceFile;
 
-/// Longest marker or middleware text kept, in characters.
-const MARKER_CHARS: usize = 120;
+use super::{compact, marker_text, walk};
+
 
 /// Deepest nesting of routers inside routers (`.service(web::scope(…)
 /// .service(web::scope(…)))`) that is followed; real code nests a few
@@ -327,39 +327,6 @@ fn owner_segment(path: &str) -> &str {
     path.rsplit("::").nth(1).unwrap_or("")
 }
 
-/// Source text with whitespace collapsed to single spaces, cut at
-/// [`MARKER_CHARS`] characters: how markers and middleware are recorded.
-fn marker_text(text: &str) -> String {
-    let mut out = String::new();
-    let mut count = 0usize;
-    let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            if count >= MARKER_CHARS {
-                break;
-            }
-            out.push(' ');
-            count += 1;
-            pending_space = false;
-        }
-        if count >= MARKER_CHARS {
-            break;
-        }
-        out.push(c);
-        count += 1;
-    }
-    out
-}
-
-/// A path or name written across lines, without its whitespace.
-fn compact(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// The value of a string literal (`"…"`, `r"…"`, `r#"…"#`), escapes left
 /// as written.
 fn string_value(file: &SourceFile, node: Node<'_>) -> Option<String> {
@@ -430,25 +397,3 @@ fn line_of(file: &SourceFile, node: Node<'_>) -> u32 {
     file.position(node.start_byte()).line
 }
 
-/// Visits `root` and its descendants in source order with a cursor; `f`
-/// returns whether to look inside the node it was given.
-fn visit<'a>(root: Node<'a>, mut f: impl FnMut(Node<'a>) -> bool) {
-    let mut cursor = root.walk();
-    loop {
-        let descend = f(cursor.node());
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node().id() == root.id() {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
-    }
-}

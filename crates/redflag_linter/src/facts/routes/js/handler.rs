@@ -4,7 +4,7 @@
 
 use redflag_syntax::tree_sitter::Node;
 
-use super::{call_args, collapse, compact, string_value, unwrap, Extractor};
+use super::{call_args, marker_text, compact, string_value, unwrap, Extractor};
 
 /// Nodes read in one handler body at most; a handler is small, a hostile
 /// file is cut off here.
@@ -179,7 +179,7 @@ fn collection_read<'t>(
     if let Some(sql) = sql {
         let upper = sql.trim_start().to_ascii_uppercase();
         if upper.starts_with("SELECT") {
-            return (!upper.contains("LIMIT")).then(|| collapse(&callee));
+            return (!upper.contains("LIMIT")).then(|| marker_text(&callee));
         }
     }
     if !COLLECTION_READS.contains(&name) || callee.starts_with("Promise.") {
@@ -197,7 +197,7 @@ fn collection_read<'t>(
     if BOUNDS.iter().any(|b| arguments.contains(b)) || bounded_by_chain(x, call) {
         return None;
     }
-    Some(collapse(&callee))
+    Some(marker_text(&callee))
 }
 
 /// The SQL text a call passes: a string or template argument, or the

@@ -7,7 +7,7 @@
 use redflag_syntax::tree_sitter::Node;
 
 use super::{
-    call_args, collapse, handler, signals, string_value, unwrap, Decl, Extractor, Receiver,
+    call_args, marker_text, handler, signals, string_value, unwrap, Decl, Extractor, Receiver,
 };
 use crate::facts::service::{Framework, RouteFact, SignalKind};
 
@@ -43,12 +43,12 @@ pub(super) fn app_call<'t>(
         "setGlobalPrefix" => {
             if let Some(first) = args.first() {
                 let detail =
-                    string_value(x.text(*first)).unwrap_or_else(|| collapse(x.text(*first)));
+                    string_value(x.text(*first)).unwrap_or_else(|| marker_text(x.text(*first)));
                 x.push_signal(SignalKind::GlobalPrefix, detail, call);
             }
         }
         "enableVersioning" => {
-            x.push_signal(SignalKind::Versioning, collapse(x.text(call)), call);
+            x.push_signal(SignalKind::Versioning, marker_text(x.text(call)), call);
         }
         "enableCors" => signals::cors(x, call, args.first().copied()),
         _ => {}
@@ -86,7 +86,7 @@ pub(super) fn controllers(x: &mut Extractor<'_, '_>) {
                             .child_by_field_name("key")
                             .is_some_and(|k| x.text(k) == "version")
                         {
-                            markers.push(collapse(x.text(pair)));
+                            markers.push(marker_text(x.text(pair)));
                         }
                     }
                 }
@@ -271,5 +271,5 @@ fn decorator_args(decorator: Node<'_>) -> Vec<Node<'_>> {
 fn decorator_text(x: &Extractor<'_, '_>, decorator: Node<'_>) -> String {
     decorator
         .named_child(0)
-        .map_or_else(String::new, |e| collapse(x.text(e)))
+        .map_or_else(String::new, |e| marker_text(x.text(e)))
 }

@@ -6,7 +6,7 @@
 
 use redflag_syntax::tree_sitter::Node;
 
-use super::{call_args, collapse, compact, unwrap, Extractor};
+use super::{call_args, marker_text, compact, unwrap, Extractor};
 use crate::facts::service::SignalKind;
 
 const CORS_MODULES: &[&str] = &[
@@ -48,7 +48,7 @@ pub(super) fn call<'t>(
     let direct = function.kind() == "identifier";
     let Some(module) = module else {
         if callee == "SwaggerModule.setup" {
-            x.push_signal(SignalKind::OpenApiGenerator, collapse(x.text(call)), call);
+            x.push_signal(SignalKind::OpenApiGenerator, marker_text(x.text(call)), call);
         }
         return;
     };
@@ -56,9 +56,9 @@ pub(super) fn call<'t>(
     if direct && CORS_MODULES.contains(&module) {
         cors(x, call, args.first().copied());
     } else if direct && SESSION_MODULES.contains(&module) {
-        x.push_signal(SignalKind::CookieAuth, collapse(x.text(call)), call);
+        x.push_signal(SignalKind::CookieAuth, marker_text(x.text(call)), call);
     } else if HEALTH_MODULES.contains(&module) {
-        x.push_signal(SignalKind::HealthLibrary, collapse(x.text(call)), call);
+        x.push_signal(SignalKind::HealthLibrary, marker_text(x.text(call)), call);
     } else {
         let openapi = match module {
             "swagger-ui-express" | "@nestjs/swagger" => callee.ends_with(".setup"),
@@ -66,7 +66,7 @@ pub(super) fn call<'t>(
             _ => false,
         };
         if openapi {
-            x.push_signal(SignalKind::OpenApiGenerator, collapse(x.text(call)), call);
+            x.push_signal(SignalKind::OpenApiGenerator, marker_text(x.text(call)), call);
         }
     }
 }
@@ -82,18 +82,18 @@ pub(super) fn fastify_plugin<'t>(
     if CORS_MODULES.contains(&module) {
         cors(x, call, options);
     } else if SESSION_MODULES.contains(&module) {
-        x.push_signal(SignalKind::CookieAuth, collapse(x.text(call)), call);
+        x.push_signal(SignalKind::CookieAuth, marker_text(x.text(call)), call);
     } else if OPENAPI_PLUGINS.contains(&module) {
-        x.push_signal(SignalKind::OpenApiGenerator, collapse(x.text(call)), call);
+        x.push_signal(SignalKind::OpenApiGenerator, marker_text(x.text(call)), call);
     } else if HEALTH_MODULES.contains(&module) {
-        x.push_signal(SignalKind::HealthLibrary, collapse(x.text(call)), call);
+        x.push_signal(SignalKind::HealthLibrary, marker_text(x.text(call)), call);
     }
 }
 
 /// CORS with these options: always `Cors`; `DefaultCors` without options;
 /// `PermissiveCors` when any origin is let in with credentials.
 pub(super) fn cors<'t>(x: &mut Extractor<'_, 't>, call: Node<'t>, options: Option<Node<'t>>) {
-    let detail = collapse(x.text(call));
+    let detail = marker_text(x.text(call));
     x.push_signal(SignalKind::Cors, detail.clone(), call);
     let Some(options) = options else {
         x.push_signal(SignalKind::DefaultCors, detail, call);
@@ -160,7 +160,7 @@ pub(super) fn nest_factory_options<'t>(x: &mut Extractor<'_, 't>, create: Node<'
     };
     match unwrap(value).kind() {
         "true" => {
-            let detail = collapse(x.text(create));
+            let detail = marker_text(x.text(create));
             x.push_signal(SignalKind::Cors, detail.clone(), create);
             x.push_signal(SignalKind::DefaultCors, detail, create);
         }
@@ -188,7 +188,7 @@ pub(super) fn providers(x: &mut Extractor<'_, '_>) {
                     .iter()
                     .find_map(|k| x.object_value(object, k));
                 if let Some(guard) = guard {
-                    x.push_signal(SignalKind::ServiceMarker, collapse(x.text(guard)), object);
+                    x.push_signal(SignalKind::ServiceMarker, marker_text(x.text(guard)), object);
                 }
             }
             "imports" if unwrap(value).kind() == "array" => {
@@ -197,7 +197,7 @@ pub(super) fn providers(x: &mut Extractor<'_, '_>) {
                 let modules: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
                 for module in modules {
                     if x.text(module).starts_with("TerminusModule") {
-                        x.push_signal(SignalKind::HealthLibrary, collapse(x.text(module)), module);
+                        x.push_signal(SignalKind::HealthLibrary, marker_text(x.text(module)), module);
                     }
                 }
             }

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use redflag_syntax::tree_sitter::Node;
 
 use super::attrs::{attribute_markers, route_attributes};
-use super::{marker_text, visit, FileIndex};
+use super::{marker_text, walk, FileIndex};
 use crate::facts::service::{HandlerFact, RouteFact, ServiceFacts};
 use crate::source::SourceFile;
 
@@ -280,7 +280,7 @@ fn analyse(
         read_parameter(file, index, ty, &mut info);
     }
     for node in [return_type, body].into_iter().flatten() {
-        visit(node, |n| {
+        walk(node, |n| {
             if info.status.is_none() {
                 info.status = status_of(file, n);
             }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use redflag_syntax::tree_sitter::Node;
 
-use super::{callee, last_segment, marker_text, owner_segment, unroll, visit};
+use super::{callee, last_segment, marker_text, owner_segment, unroll, walk};
 use crate::facts::service::{ServiceFacts, Signal, SignalKind};
 use crate::source::SourceFile;
 
@@ -39,7 +39,7 @@ pub(super) fn collect(file: &SourceFile, out: &mut ServiceFacts) {
     // comes first in source order. (Asking a node for its parent walks
     // down from the root, too slow for long chains.)
     let mut links = HashSet::new();
-    visit(tree.root_node(), |node| {
+    walk(tree.root_node(), |node| {
         match node.kind() {
             "call_expression" if !links.contains(&node.id()) => {
                 call_signals(file, node, &mut links, out);
