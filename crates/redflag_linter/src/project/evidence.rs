@@ -2,7 +2,7 @@
 //! service shows auth, rate limiting or security headers, and how to say
 //! what was searched when nothing was found.
 
-use crate::facts::service::SignalKind;
+use crate::facts::service::{Framework, SignalKind};
 use crate::source::Location;
 
 use super::services::{Route, Service};
@@ -137,4 +137,27 @@ pub fn service_label(service: &Service) -> String {
             frameworks.join(", ")
         )
     }
+}
+
+/// Routes of a service answering `method` with a visible 200 — set in the
+/// code, or the framework's known default (FastAPI answers 200 unless
+/// `status_code=` says otherwise) — once per location, with how the status
+/// is known. Shared by the status-code rules.
+#[must_use]
+pub fn answering_200<'a>(service: &'a Service, method: &str) -> Vec<(&'a Route, &'static str)> {
+    let mut found: Vec<(&Route, &'static str)> = Vec::new();
+    for route in &service.routes {
+        if !route.methods.iter().any(|m| m == method)
+            || found.iter().any(|(r, _)| r.location == route.location)
+        {
+            continue;
+        }
+        let how = match (route.status, route.framework) {
+            (Some(200), _) => "sets status 200",
+            (None, Framework::FastApi) => "answers the framework's default 200",
+            _ => continue,
+        };
+        found.push((route, how));
+    }
+    found
 }

@@ -26,7 +26,6 @@ use crate::semantics::name_path;
 use super::{marker_text, walk};
 use crate::source::SourceFile;
 
-
 /// Fills `out` with the routers, routes, mounts, middleware and signals of
 /// one Python file.
 pub(super) fn collect(file: &SourceFile, out: &mut ServiceFacts) {

@@ -30,7 +30,6 @@ use crate::source::SourceFile;
 
 use super::{compact, marker_text, walk};
 
-
 /// Deepest nesting of routers inside routers (`.service(web::scope(…)
 /// .service(web::scope(…)))`) that is followed; real code nests a few
 /// levels, and the bound keeps the recursion off a hostile file's depth.
@@ -396,4 +395,3 @@ fn target_of_path(file: &SourceFile, index: &FileIndex<'_>, path: &str) -> Targe
 fn line_of(file: &SourceFile, node: Node<'_>) -> u32 {
     file.position(node.start_byte()).line
 }
-

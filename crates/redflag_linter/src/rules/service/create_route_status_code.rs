@@ -4,28 +4,17 @@
 use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 
-use crate::facts::service::Framework;
-use crate::project::evidence::describe;
+use crate::project::evidence::{answering_200, describe};
 use crate::project::services::{is_param_segment, Route};
 use crate::project::ProjectModel;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
 
 pub(crate) fn rule() -> Box<dyn Rule> {
-    Box::new(ThisRule { meta: meta() })
+    Box::new(CreateRouteStatusCode { meta: meta() })
 }
 
-struct ThisRule {
+struct CreateRouteStatusCode {
     meta: RuleMeta,
-}
-
-/// The success status the route answers with, when the code shows it or
-/// the framework's default is known: FastAPI answers 200 unless
-/// `status_code=` says otherwise.
-fn visible_status(route: &Route) -> Option<u16> {
-    route.status.or(match route.framework {
-        Framework::FastApi => Some(200),
-        _ => None,
-    })
 }
 
 /// Last literal segment words of action routes that create nothing.
@@ -36,25 +25,20 @@ const ACTIONS: &[&str] = &[
     "rpc", "execute", "run", "retry", "publish", "sync",
 ];
 
-/// A POST that creates: its last literal segment names a collection, not
-/// an action.
+/// A POST that creates: its last segment names a collection, not an item
+/// or an action.
 fn creates(route: &Route) -> bool {
-    let last = route
-        .path
-        .split('/')
-        .rfind(|s| !s.is_empty() && !is_param_segment(s));
-    match last {
-        Some(segment) => {
-            let lower = segment.to_ascii_lowercase();
-            !ACTIONS.iter().any(|a| lower == *a || lower.ends_with(&format!("-{a}")))
-                && !route.path.trim_end_matches('/').ends_with('}')
-                && !route.path.split('/').next_back().is_some_and(is_param_segment)
-        }
-        None => false,
+    let last = route.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if last.is_empty() || is_param_segment(last) {
+        return false;
     }
+    let lower = last.to_ascii_lowercase();
+    !ACTIONS
+        .iter()
+        .any(|a| lower == *a || lower.ends_with(&format!("-{a}")))
 }
 
-impl Rule for ThisRule {
+impl Rule for CreateRouteStatusCode {
     fn meta(&self) -> &RuleMeta {
         &self.meta
     }
@@ -65,26 +49,10 @@ impl Rule for ThisRule {
 
     fn check_project(&self, model: &ProjectModel, ctx: &mut ProjectContext<'_>) {
         for service in &model.services.services {
-            let mut seen = Vec::new();
-            for route in &service.routes {
-                if !route.methods.iter().any(|m| m == "POST") || seen.contains(&route.location) {
-                    continue;
-                }
+            for (route, how) in answering_200(service, "POST") {
                 if !creates(route) {
                     continue;
                 }
-                let Some(status) = visible_status(route) else {
-                    continue;
-                };
-                if status != 200 {
-                    continue;
-                }
-                seen.push(route.location.clone());
-                let how = if route.status.is_some() {
-                    "sets status 200"
-                } else {
-                    "answers the framework's default 200"
-                };
                 ctx.report(ProjectDiagnostic {
                     location: Some(route.location.clone()),
                     message: format!(

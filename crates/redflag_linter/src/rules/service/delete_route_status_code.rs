@@ -4,33 +4,19 @@
 use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 
-use crate::facts::service::Framework;
-use crate::project::evidence::describe;
-use crate::project::services::Route;
+use crate::project::evidence::{answering_200, describe};
 use crate::project::ProjectModel;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
 
 pub(crate) fn rule() -> Box<dyn Rule> {
-    Box::new(ThisRule { meta: meta() })
+    Box::new(DeleteRouteStatusCode { meta: meta() })
 }
 
-struct ThisRule {
+struct DeleteRouteStatusCode {
     meta: RuleMeta,
 }
 
-/// The success status the route answers with, when the code shows it or
-/// the framework's default is known: FastAPI answers 200 unless
-/// `status_code=` says otherwise.
-fn visible_status(route: &Route) -> Option<u16> {
-    route.status.or(match route.framework {
-        Framework::FastApi => Some(200),
-        _ => None,
-    })
-}
-
-
-
-impl Rule for ThisRule {
+impl Rule for DeleteRouteStatusCode {
     fn meta(&self) -> &RuleMeta {
         &self.meta
     }
@@ -41,24 +27,7 @@ impl Rule for ThisRule {
 
     fn check_project(&self, model: &ProjectModel, ctx: &mut ProjectContext<'_>) {
         for service in &model.services.services {
-            let mut seen = Vec::new();
-            for route in &service.routes {
-                if !route.methods.iter().any(|m| m == "DELETE") || seen.contains(&route.location) {
-                    continue;
-                }
-                
-                let Some(status) = visible_status(route) else {
-                    continue;
-                };
-                if status != 200 {
-                    continue;
-                }
-                seen.push(route.location.clone());
-                let how = if route.status.is_some() {
-                    "sets status 200"
-                } else {
-                    "answers the framework's default 200"
-                };
+            for (route, how) in answering_200(service, "DELETE") {
                 ctx.report(ProjectDiagnostic {
                     location: Some(route.location.clone()),
                     message: format!(

@@ -4,7 +4,7 @@
 
 use redflag_syntax::tree_sitter::Node;
 
-use super::{call_args, marker_text, compact, string_value, unwrap, Extractor};
+use super::{call_args, compact, marker_text, string_value, unwrap, Extractor};
 
 /// Nodes read in one handler body at most; a handler is small, a hostile
 /// file is cut off here.

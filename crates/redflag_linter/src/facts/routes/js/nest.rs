@@ -7,7 +7,7 @@
 use redflag_syntax::tree_sitter::Node;
 
 use super::{
-    call_args, marker_text, handler, signals, string_value, unwrap, Decl, Extractor, Receiver,
+    call_args, handler, marker_text, signals, string_value, unwrap, Decl, Extractor, Receiver,
 };
 use crate::facts::service::{Framework, RouteFact, SignalKind};
 

@@ -6,7 +6,7 @@
 
 use redflag_syntax::tree_sitter::Node;
 
-use super::{call_args, marker_text, compact, unwrap, Extractor};
+use super::{call_args, compact, marker_text, unwrap, Extractor};
 use crate::facts::service::SignalKind;
 
 const CORS_MODULES: &[&str] = &[
@@ -48,7 +48,11 @@ pub(super) fn call<'t>(
     let direct = function.kind() == "identifier";
     let Some(module) = module else {
         if callee == "SwaggerModule.setup" {
-            x.push_signal(SignalKind::OpenApiGenerator, marker_text(x.text(call)), call);
+            x.push_signal(
+                SignalKind::OpenApiGenerator,
+                marker_text(x.text(call)),
+                call,
+            );
         }
         return;
     };
@@ -66,7 +70,11 @@ pub(super) fn call<'t>(
             _ => false,
         };
         if openapi {
-            x.push_signal(SignalKind::OpenApiGenerator, marker_text(x.text(call)), call);
+            x.push_signal(
+                SignalKind::OpenApiGenerator,
+                marker_text(x.text(call)),
+                call,
+            );
         }
     }
 }
@@ -84,7 +92,11 @@ pub(super) fn fastify_plugin<'t>(
     } else if SESSION_MODULES.contains(&module) {
         x.push_signal(SignalKind::CookieAuth, marker_text(x.text(call)), call);
     } else if OPENAPI_PLUGINS.contains(&module) {
-        x.push_signal(SignalKind::OpenApiGenerator, marker_text(x.text(call)), call);
+        x.push_signal(
+            SignalKind::OpenApiGenerator,
+            marker_text(x.text(call)),
+            call,
+        );
     } else if HEALTH_MODULES.contains(&module) {
         x.push_signal(SignalKind::HealthLibrary, marker_text(x.text(call)), call);
     }
@@ -188,7 +200,11 @@ pub(super) fn providers(x: &mut Extractor<'_, '_>) {
                     .iter()
                     .find_map(|k| x.object_value(object, k));
                 if let Some(guard) = guard {
-                    x.push_signal(SignalKind::ServiceMarker, marker_text(x.text(guard)), object);
+                    x.push_signal(
+                        SignalKind::ServiceMarker,
+                        marker_text(x.text(guard)),
+                        object,
+                    );
                 }
             }
             "imports" if unwrap(value).kind() == "array" => {
@@ -197,7 +213,11 @@ pub(super) fn providers(x: &mut Extractor<'_, '_>) {
                 let modules: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
                 for module in modules {
                     if x.text(module).starts_with("TerminusModule") {
-                        x.push_signal(SignalKind::HealthLibrary, marker_text(x.text(module)), module);
+                        x.push_signal(
+                            SignalKind::HealthLibrary,
+                            marker_text(x.text(module)),
+                            module,
+                        );
                     }
                 }
             }
