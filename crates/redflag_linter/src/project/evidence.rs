@@ -114,7 +114,8 @@ pub fn examples<'a>(routes: impl Iterator<Item = &'a Route>, limit: usize) -> St
 #[must_use]
 pub fn anchor(service: &Service) -> Option<Location> {
     service
-        .anchor()
+        .entry
+        .clone()
         .or_else(|| service.routes.first().map(|r| r.location.clone()))
 }
 

@@ -84,12 +84,6 @@ impl Service {
     pub fn depends_on(&self, package: &str) -> bool {
         self.dependencies.iter().any(|d| d == package)
     }
-
-    /// Where service-level findings point.
-    #[must_use]
-    pub fn anchor(&self) -> Option<Location> {
-        self.entry.clone()
-    }
 }
 
 /// Every service, plus the deployment facts and specs of the repository.
@@ -118,6 +112,8 @@ struct Builder<'a> {
     files: &'a [FileFacts],
     service: Vec<Option<&'a ServiceFacts>>,
     by_path: HashMap<&'a str, usize>,
+    /// Directories that root a deployable unit.
+    roots: BTreeSet<String>,
 }
 
 impl ServiceModel {
@@ -132,6 +128,7 @@ impl ServiceModel {
                 .enumerate()
                 .map(|(i, f)| (f.path.as_str(), i))
                 .collect(),
+            roots: roots_of(files),
         };
         builder.build()
     }
@@ -179,6 +176,22 @@ pub fn join_path(prefix: &str, path: &str) -> String {
     };
     let joined = joined.trim_start_matches('/');
     format!("/{joined}")
+}
+
+/// The markers a router gives every route on it: those declared with it
+/// and the middleware applied to it.
+fn router_markers(facts: &ServiceFacts, name: &str) -> Vec<String> {
+    let declared = facts
+        .routers
+        .iter()
+        .filter(|r| r.name == name)
+        .flat_map(|r| r.markers.iter().cloned());
+    let middleware = facts
+        .middleware
+        .iter()
+        .filter(|m| m.router == name)
+        .map(|m| m.name.clone());
+    declared.chain(middleware).collect()
 }
 
 /// NestJS URI versioning (`enableVersioning()` or `type:
@@ -279,7 +292,7 @@ const JS_EXTENSIONS: [&str; 6] = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"];
 
 impl<'a> Builder<'a> {
     fn build(&self) -> ServiceModel {
-        let roots = self.roots();
+        let roots = &self.roots;
         let deepest = |path: &str| -> String {
             roots
                 .iter()
@@ -325,27 +338,13 @@ impl<'a> Builder<'a> {
                 if reached.contains(&(file, index)) {
                     continue;
                 }
-                let prefix = route
-                    .router
-                    .as_deref()
-                    .and_then(|name| facts.routers.iter().find(|r| r.name == name))
-                    .map(|r| r.prefix.as_str())
-                    .unwrap_or("");
-                let mut markers = Vec::new();
-                if let Some(router) = route
-                    .router
-                    .as_deref()
-                    .and_then(|name| facts.routers.iter().find(|r| r.name == name))
-                {
-                    markers.extend(router.markers.iter().cloned());
-                    markers.extend(
-                        facts
-                            .middleware
-                            .iter()
-                            .filter(|m| m.router == router.name)
-                            .map(|m| m.name.clone()),
-                    );
-                }
+                let router = route.router.as_deref().unwrap_or("");
+                let prefix = facts
+                    .routers
+                    .iter()
+                    .find(|r| r.name == router)
+                    .map_or("", |r| r.prefix.as_str());
+                let markers = router_markers(facts, router);
                 let mut built = self.route(file, route, prefix, &markers);
                 built.mounted = false;
                 routes_by_root
@@ -396,39 +395,6 @@ impl<'a> Builder<'a> {
             model.services.push(service);
         }
         model
-    }
-
-    /// Directories that root a deployable unit.
-    fn roots(&self) -> BTreeSet<String> {
-        let mut roots = BTreeSet::new();
-        for facts in self.files {
-            if let Some(manifest) = &facts.manifest {
-                if manifest.is_package {
-                    let mut dir = dir_of(&facts.path);
-                    // `requirements/base.txt` belongs to the directory above.
-                    if manifest.kind == ManifestKind::Requirements
-                        && dir.rsplit('/').next() == Some("requirements")
-                    {
-                        dir = dir_of(dir);
-                    }
-                    roots.insert(dir.to_string());
-                }
-            }
-        }
-        let manifest_roots = roots.clone();
-        for facts in self.files {
-            if facts
-                .deploy
-                .as_ref()
-                .is_some_and(|d| d.dockerfile.is_some())
-            {
-                let dir = dir_of(&facts.path);
-                if !manifest_roots.iter().any(|r| is_under(r, dir)) {
-                    roots.insert(dir.to_string());
-                }
-            }
-        }
-        roots
     }
 
     /// Mount edges: parent node → (prefix, markers, child node).
@@ -699,16 +665,7 @@ impl<'a> Builder<'a> {
                         (Some(r), _) => join_path(&prefix, &r.prefix),
                         (None, _) => prefix.clone(),
                     };
-                    if let Some(router) = router {
-                        markers.extend(router.markers.iter().cloned());
-                    }
-                    markers.extend(
-                        facts
-                            .middleware
-                            .iter()
-                            .filter(|m| m.router == name)
-                            .map(|m| m.name.clone()),
-                    );
+                    markers.extend(router_markers(facts, name));
                     for (index, route) in facts.routes.iter().enumerate() {
                         if route.router.as_deref() == Some(name) {
                             reached.insert((file, index));
@@ -965,7 +922,7 @@ impl<'a> Builder<'a> {
         }
         // Datastores deployed beside the service on Kubernetes: workloads
         // in its tree, or anywhere when the repository has one service root.
-        let single_root = self.roots().len() <= 1;
+        let single_root = self.roots.len() <= 1;
         for workload in &model.workloads {
             if single_root || mine(&workload.location.path) {
                 stores.extend(
@@ -985,6 +942,40 @@ impl<'a> Builder<'a> {
         service.datastores = stores.into_iter().map(str::to_string).collect();
         service
     }
+}
+
+/// Directories that root a deployable unit: manifests, and Dockerfiles no
+/// manifest covers.
+fn roots_of(files: &[FileFacts]) -> BTreeSet<String> {
+    let mut roots = BTreeSet::new();
+    for facts in files {
+        if let Some(manifest) = &facts.manifest {
+            if manifest.is_package {
+                let mut dir = dir_of(&facts.path);
+                // `requirements/base.txt` belongs to the directory above.
+                if manifest.kind == ManifestKind::Requirements
+                    && dir.rsplit('/').next() == Some("requirements")
+                {
+                    dir = dir_of(dir);
+                }
+                roots.insert(dir.to_string());
+            }
+        }
+    }
+    let manifest_roots = roots.clone();
+    for facts in files {
+        if facts
+            .deploy
+            .as_ref()
+            .is_some_and(|d| d.dockerfile.is_some())
+        {
+            let dir = dir_of(&facts.path);
+            if !manifest_roots.iter().any(|r| is_under(r, dir)) {
+                roots.insert(dir.to_string());
+            }
+        }
+    }
+    roots
 }
 
 /// The package an import names: `@nestjs/common` → `@nestjs/common`,
