@@ -375,6 +375,16 @@ mod tests {
         assert_eq!(found.resolve("run"), "subprocess.run");
         assert_eq!(found.resolve("requests.get"), "requests.get");
         assert_eq!(found.resolve("open"), "open");
+        assert_eq!(
+            found.modules(),
+            [
+                "time",
+                "os.path",
+                "urllib.request",
+                "subprocess",
+                "requests"
+            ]
+        );
     }
 
     #[test]
@@ -389,6 +399,10 @@ mod tests {
         assert_eq!(found.resolve("execSync"), "child_process.execSync");
         assert_eq!(found.resolve("ss"), "child_process.spawnSync");
         assert_eq!(found.resolve("bc.hashSync"), "bcrypt.hashSync");
+        assert_eq!(
+            found.modules(),
+            ["fs", "child_process", "child_process", "bcrypt"]
+        );
     }
 
     #[test]
