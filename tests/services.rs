@@ -166,3 +166,59 @@ fn datastores_come_from_dependencies_compose_and_kubernetes_images() {
         .collect();
     assert_eq!(stores, ["postgresql", "rabbitmq", "redis"]);
 }
+
+#[test]
+fn datastores_come_from_connection_urls_each_to_its_own_service() {
+    // Two services whose drivers are generic (SQLAlchemy, Prisma): the
+    // stores show only through URLs, backends and providers, and each
+    // service gets the ones its own files and deployment name.
+    let repo = common::repo(&[
+        ("api/requirements.txt", "fastapi\nsqlalchemy\n"),
+        (
+            "api/app/main.py",
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get(\"/healthz\")\ndef health():\n    return {}\n",
+        ),
+        (
+            "api/.env.example",
+            "DATABASE_URL=postgresql+psycopg://app:app@db:5432/app\n",
+        ),
+        (
+            "web/package.json",
+            "{\"name\": \"web\", \"dependencies\": {\"express\": \"4\", \"@prisma/client\": \"5\"}}\n",
+        ),
+        (
+            "web/src/server.js",
+            "const express = require('express');\nconst app = express();\napp.get('/healthz', (req, res) => res.send('ok'));\napp.listen(3000);\n",
+        ),
+        (
+            "web/prisma/schema.prisma",
+            "datasource db {\n  provider = \"mysql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  web:\n    build: ./web\n    environment:\n      SESSION_URL: redis://cache:6379/0\n",
+        ),
+        (
+            "tests/conftest.py",
+            "TEST_URL = 'mongodb://localhost/test'\n",
+        ),
+    ]);
+    let output = redflag(repo.path(), &["inventory", "--output-format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let inventory = json(&output);
+    let services = inventory["services"].as_array().expect("services");
+    let stores_of = |name: &str| -> Vec<String> {
+        let service = services
+            .iter()
+            .find(|s| s["root"] == name)
+            .unwrap_or_else(|| panic!("service {name} in {inventory}"));
+        service["datastores"]
+            .as_array()
+            .expect("datastores")
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(stores_of("api"), ["postgresql"]);
+    assert_eq!(stores_of("web"), ["mysql", "redis"]);
+}

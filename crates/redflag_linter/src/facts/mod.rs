@@ -4,8 +4,9 @@
 //! open; syntax trees die with the file, facts live on into the project
 //! model: the SQL schema; what code files say about their HTTP service
 //! (routes, mounts, middleware); manifests, deployment files and OpenAPI
-//! specs.
+//! specs; the datastores configuration names.
 
+pub mod datastores;
 pub mod deploy;
 pub mod manifest;
 pub mod openapi;
@@ -26,6 +27,8 @@ pub struct FileFacts {
     pub manifest: Option<manifest::ManifestFact>,
     pub deploy: Option<deploy::DeployFacts>,
     pub openapi: Option<openapi::OpenApiFact>,
+    /// Datastores named by connection URLs, backends and providers.
+    pub datastores: Vec<datastores::DatastoreRef>,
 }
 
 impl FileFacts {
@@ -35,6 +38,7 @@ impl FileFacts {
             && self.manifest.is_none()
             && self.deploy.is_none()
             && self.openapi.is_none()
+            && self.datastores.is_empty()
     }
 }
 
@@ -93,6 +97,7 @@ pub fn collect(file: &SourceFile) -> Option<FileFacts> {
         _ => {}
     }
     facts.manifest = manifest::collect(file);
+    facts.datastores = datastores::collect(file);
     (!facts.is_empty()).then_some(facts)
 }
 

@@ -874,6 +874,8 @@ impl<'a> Builder<'a> {
             service
                 .compose
                 .extend(built_here.iter().map(|c| (*c).clone()));
+            // Connection URLs in the compose file configure what it runs.
+            stores.extend(facts.datastores.iter().map(|d| d.store));
             stores.extend(
                 deploy
                     .compose
@@ -931,6 +933,18 @@ impl<'a> Builder<'a> {
                         .iter()
                         .filter_map(|c| datastore_of(&c.image)),
                 );
+            }
+        }
+        // Connection URLs, backends and providers: in the service's own
+        // files, in the manifests of its workloads, and in the deployment
+        // files of a one-service repository.
+        for facts in self.files {
+            let runs_here = service
+                .workloads
+                .iter()
+                .any(|w| w.location.path == facts.path);
+            if mine(&facts.path) || runs_here || (single_root && facts.deploy.is_some()) {
+                stores.extend(facts.datastores.iter().map(|d| d.store));
             }
         }
         service.specs = model
