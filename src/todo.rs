@@ -167,10 +167,16 @@ pub fn context(model: Option<&ProjectModel>, root: &Path) -> TodoContext {
         model.services.ingresses.len(),
         model.services.compose.len()
     ));
-    if model.has_sql_schema() {
+    if model.has_schema() {
         lines.push(format!(
             "- **Schema**: {} table(s) from SQL migrations",
-            model.schema.tables.values().filter(|t| t.created).count()
+            model
+                .data
+                .schema
+                .tables
+                .values()
+                .filter(|t| t.created)
+                .count()
         ));
     }
     TodoContext { project, lines }

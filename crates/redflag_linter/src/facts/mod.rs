@@ -4,12 +4,16 @@
 //! open; syntax trees die with the file, facts live on into the project
 //! model: the SQL schema; what code files say about their HTTP service
 //! (routes, mounts, middleware); manifests, deployment files and OpenAPI
-//! specs; the datastores configuration names.
+//! specs; the datastores configuration names; schema declared by ORM
+//! models and code migrations, and the queries code runs.
 
+pub mod data;
 pub mod datastores;
 pub mod deploy;
 pub mod manifest;
 pub mod openapi;
+pub mod orm;
+pub mod queries;
 pub mod routes;
 pub mod service;
 pub mod sql;
@@ -27,6 +31,10 @@ pub struct FileFacts {
     pub manifest: Option<manifest::ManifestFact>,
     pub deploy: Option<deploy::DeployFacts>,
     pub openapi: Option<openapi::OpenApiFact>,
+    /// Schema declared by ORM models and code migrations.
+    pub schema: Option<data::SchemaFacts>,
+    /// Queries the file runs.
+    pub queries: Vec<data::QueryFact>,
     /// Datastores named by connection URLs, backends and providers.
     pub datastores: Vec<datastores::DatastoreRef>,
 }
@@ -38,6 +46,8 @@ impl FileFacts {
             && self.manifest.is_none()
             && self.deploy.is_none()
             && self.openapi.is_none()
+            && self.schema.is_none()
+            && self.queries.is_empty()
             && self.datastores.is_empty()
     }
 }
@@ -87,7 +97,10 @@ pub fn collect(file: &SourceFile) -> Option<FileFacts> {
     }
     match file.kind {
         FileKind::Sql => facts.sql = Some(sql::collect_sql_facts(file)),
-        kind if kind.language().is_some() => facts.service = routes::collect(file),
+        kind if kind.language().is_some() => {
+            facts.service = routes::collect(file);
+            facts.queries = queries::collect(file);
+        }
         FileKind::Dockerfile => facts.deploy = deploy::collect(file),
         FileKind::Yaml => {
             facts.deploy = deploy::collect(file);
@@ -96,6 +109,7 @@ pub fn collect(file: &SourceFile) -> Option<FileFacts> {
         FileKind::Json => facts.openapi = openapi::collect(file),
         _ => {}
     }
+    facts.schema = orm::collect(file);
     facts.manifest = manifest::collect(file);
     facts.datastores = datastores::collect(file);
     (!facts.is_empty()).then_some(facts)

@@ -29,6 +29,11 @@ pub struct SqlFacts {
     pub guessed_dialect: Option<SqlDialect>,
     pub role: MigrationRole,
     pub statements: Vec<DdlStatement>,
+    /// Tables rows are inserted into by the migration (seeded lookup data).
+    pub seeded_tables: Vec<String>,
+    /// Statements of any kind the file holds (a `down.sql` with none
+    /// reverts nothing).
+    pub statement_count: usize,
 }
 
 /// A foreign key and where it was declared.
@@ -50,6 +55,10 @@ pub struct IndexFact {
     pub unique: bool,
     /// Has a `WHERE` clause: covers only some rows.
     pub partial: bool,
+    /// Built without blocking writes (`CONCURRENTLY`, or the ORM's option).
+    pub concurrently: bool,
+    /// Where the index is declared, when it is a statement of its own.
+    pub location: Option<Location>,
 }
 
 /// A column with its inline constraints.
@@ -59,6 +68,10 @@ pub struct ColumnFact {
     pub primary_key: bool,
     pub unique: bool,
     pub foreign_key: Option<ForeignKeyFact>,
+    /// Declared `NOT NULL` (or the ORM's `nullable=False`).
+    pub not_null: bool,
+    /// Has a default value (or is generated/serial).
+    pub has_default: bool,
 }
 
 /// A table-level constraint.
@@ -72,6 +85,9 @@ pub enum ConstraintFact {
     ForeignKey(ForeignKeyFact),
     /// MySQL's inline `INDEX`/`KEY`.
     Index(IndexFact),
+    Check {
+        name: Option<String>,
+    },
     Other {
         name: Option<String>,
     },
@@ -82,12 +98,29 @@ pub enum ConstraintFact {
 pub enum AlterOp {
     AddColumn(ColumnFact),
     DropColumns(Vec<String>),
-    RenameColumn { from: String, to: String },
-    RenameTable { to: String },
-    AddConstraint(ConstraintFact),
-    DropConstraint { name: String },
+    RenameColumn {
+        from: String,
+        to: String,
+    },
+    RenameTable {
+        to: String,
+    },
+    AddConstraint {
+        constraint: ConstraintFact,
+        /// PostgreSQL `NOT VALID`: existing rows are not checked under lock.
+        not_valid: bool,
+    },
+    /// `ALTER COLUMN … TYPE`: rewrites the table on most type changes.
+    AlterColumnType {
+        column: String,
+    },
+    DropConstraint {
+        name: String,
+    },
     DropPrimaryKey,
-    DropIndex { name: String },
+    DropIndex {
+        name: String,
+    },
 }
 
 /// A DDL statement, reduced to what the schema model needs.
@@ -98,11 +131,14 @@ pub enum DdlStatement {
         if_not_exists: bool,
         columns: Vec<ColumnFact>,
         constraints: Vec<ConstraintFact>,
+        /// The statement (or model declaration) defining the table.
+        location: Option<Location>,
     },
     CreateIndex(IndexFact),
     AlterTable {
         table: String,
         ops: Vec<AlterOp>,
+        location: Option<Location>,
     },
     DropTables(Vec<String>),
     DropIndexes(Vec<String>),
@@ -137,9 +173,18 @@ pub fn collect_sql_facts(file: &SourceFile) -> SqlFacts {
         migration_role(&file.path)
     };
     let mut statements = Vec::new();
+    let mut seeded_tables: Vec<String> = Vec::new();
+    let parsed = &file.sql().statements;
     if role == MigrationRole::Up {
-        for statement in &file.sql().statements {
-            if let Some(ddl) = ddl_statement(file, &statement.statement) {
+        for statement in parsed {
+            if let ast::Statement::Insert(insert) = &statement.statement {
+                if let ast::TableObject::TableName(name) = &insert.table {
+                    let table = object_name(name);
+                    if !seeded_tables.contains(&table) {
+                        seeded_tables.push(table);
+                    }
+                }
+            } else if let Some(ddl) = ddl_statement(file, &statement.statement) {
                 statements.push(ddl);
             }
         }
@@ -148,6 +193,8 @@ pub fn collect_sql_facts(file: &SourceFile) -> SqlFacts {
         guessed_dialect: redflag_syntax::sql::guess_dialect(&file.text),
         role,
         statements,
+        seeded_tables,
+        statement_count: parsed.len(),
     }
 }
 
@@ -206,15 +253,25 @@ fn foreign_key(
 
 fn column(file: &SourceFile, def: &ast::ColumnDef) -> ColumnFact {
     let name = ident(&def.name);
+    let type_name = def.data_type.to_string().to_ascii_lowercase();
     let mut fact = ColumnFact {
         name: name.clone(),
         primary_key: false,
         unique: false,
         foreign_key: None,
+        not_null: false,
+        has_default: type_name.contains("serial"),
     };
     for option in &def.options {
         match &option.option {
-            ast::ColumnOption::PrimaryKey(_) => fact.primary_key = true,
+            ast::ColumnOption::NotNull => fact.not_null = true,
+            ast::ColumnOption::Default(_)
+            | ast::ColumnOption::Generated { .. }
+            | ast::ColumnOption::Identity(_) => fact.has_default = true,
+            ast::ColumnOption::PrimaryKey(_) => {
+                fact.primary_key = true;
+                fact.not_null = true;
+            }
             ast::ColumnOption::Unique(_) => fact.unique = true,
             ast::ColumnOption::ForeignKey(fk) => {
                 fact.foreign_key = Some(foreign_key(file, fk, def.span(), vec![name.clone()]));
@@ -244,8 +301,10 @@ fn constraint(file: &SourceFile, table: &str, constraint: &ast::TableConstraint)
             columns: index.columns.iter().map(index_column).collect(),
             unique: false,
             partial: false,
+            concurrently: false,
+            location: None,
         }),
-        ast::TableConstraint::Check(check) => ConstraintFact::Other {
+        ast::TableConstraint::Check(check) => ConstraintFact::Check {
             name: check.name.as_ref().map(ident),
         },
         _ => ConstraintFact::Other { name: None },
@@ -264,6 +323,7 @@ fn ddl_statement(file: &SourceFile, statement: &ast::Statement) -> Option<DdlSta
                     .map(|c| constraint(file, &table, c))
                     .collect(),
                 if_not_exists: create.if_not_exists,
+                location: Some(location(file, statement.span())),
                 table,
             })
         }
@@ -273,6 +333,8 @@ fn ddl_statement(file: &SourceFile, statement: &ast::Statement) -> Option<DdlSta
             columns: index.columns.iter().map(index_column).collect(),
             unique: index.unique,
             partial: index.predicate.is_some(),
+            concurrently: index.concurrently,
+            location: Some(location(file, statement.span())),
         })),
         ast::Statement::AlterTable(alter) => {
             let table = object_name(&alter.name);
@@ -281,7 +343,11 @@ fn ddl_statement(file: &SourceFile, statement: &ast::Statement) -> Option<DdlSta
                 .iter()
                 .filter_map(|op| alter_op(file, &table, op))
                 .collect();
-            Some(DdlStatement::AlterTable { table, ops })
+            Some(DdlStatement::AlterTable {
+                table,
+                ops,
+                location: Some(location(file, statement.span())),
+            })
         }
         ast::Statement::Drop {
             object_type, names, ..
@@ -320,9 +386,19 @@ fn alter_op(file: &SourceFile, table: &str, op: &ast::AlterTableOperation) -> Op
                 to: object_name(name),
             }
         }
-        Op::AddConstraint { constraint: c, .. } => {
-            AlterOp::AddConstraint(constraint(file, table, c))
-        }
+        Op::AddConstraint {
+            constraint: c,
+            not_valid,
+        } => AlterOp::AddConstraint {
+            constraint: constraint(file, table, c),
+            not_valid: *not_valid,
+        },
+        Op::AlterColumn {
+            column_name,
+            op: ast::AlterColumnOperation::SetDataType { .. },
+        } => AlterOp::AlterColumnType {
+            column: ident(column_name),
+        },
         Op::DropConstraint { name, .. } => AlterOp::DropConstraint { name: ident(name) },
         Op::DropForeignKey { name, .. } => AlterOp::DropConstraint { name: ident(name) },
         Op::DropPrimaryKey { .. } => AlterOp::DropPrimaryKey,
@@ -396,7 +472,10 @@ mod tests {
         };
         assert!(matches!(
             ops[0],
-            AlterOp::AddConstraint(ConstraintFact::ForeignKey(_))
+            AlterOp::AddConstraint {
+                constraint: ConstraintFact::ForeignKey(_),
+                not_valid: false
+            }
         ));
         assert_eq!(
             ops[1],

@@ -4,6 +4,7 @@
 //! same whatever the thread count. Project rules read it; they never see a
 //! syntax tree.
 
+pub mod data;
 pub mod evidence;
 pub mod schema;
 pub mod services;
@@ -11,9 +12,10 @@ pub mod vocabulary;
 
 use redflag_syntax::sql::SqlDialect;
 
-use crate::facts::sql::{MigrationRole, SqlFacts};
+use crate::facts::sql::MigrationRole;
 use crate::facts::FileFacts;
-use schema::{natural_cmp, Schema};
+use data::DataModel;
+use schema::natural_cmp;
 use services::ServiceModel;
 use vocabulary::ServiceSettings;
 
@@ -35,8 +37,9 @@ pub struct ProjectModel {
     pub files: Vec<FileFacts>,
     pub sql_dialect: SqlDialect,
     pub sql_dialect_origin: DialectOrigin,
-    /// The schema after replaying every SQL migration in order.
-    pub schema: Schema,
+    /// The schema from every migration and model, the models naming its
+    /// tables, and the seeded tables.
+    pub data: DataModel,
     /// Services with their routes, stack and deployment.
     pub services: ServiceModel,
     /// The evidence vocabularies of the service rules.
@@ -52,20 +55,22 @@ impl ProjectModel {
         service_settings: ServiceSettings,
     ) -> ProjectModel {
         files.sort_by(|a, b| natural_cmp(&a.path, &b.path));
-        let sql: Vec<&SqlFacts> = files.iter().filter_map(|f| f.sql.as_ref()).collect();
+        let guesses: Vec<SqlDialect> = files
+            .iter()
+            .filter_map(|f| match (&f.sql, &f.schema) {
+                (Some(sql), _) if sql.role == MigrationRole::Up => sql.guessed_dialect,
+                (_, Some(schema)) => schema.dialect,
+                _ => None,
+            })
+            .collect();
         let (sql_dialect, sql_dialect_origin) = match configured_dialect {
             Some(dialect) => (dialect, DialectOrigin::Configured),
-            None => match vote(&sql) {
+            None => match vote(&guesses) {
                 Some(dialect) => (dialect, DialectOrigin::Guessed),
                 None => (SqlDialect::PostgreSql, DialectOrigin::Default),
             },
         };
-        let mut schema = Schema::default();
-        for facts in sql.iter().filter(|f| f.role == MigrationRole::Up) {
-            for statement in &facts.statements {
-                schema.apply(statement);
-            }
-        }
+        let data = DataModel::build(&files);
         let services = ServiceModel::build(&files);
         ProjectModel {
             services,
@@ -73,20 +78,21 @@ impl ProjectModel {
             files,
             sql_dialect,
             sql_dialect_origin,
-            schema,
+            data,
         }
     }
 
-    /// True when any SQL file defined a table.
+    /// True when any migration or model defined a table.
     #[must_use]
-    pub fn has_sql_schema(&self) -> bool {
-        self.schema.tables.values().any(|t| t.created)
+    pub fn has_schema(&self) -> bool {
+        self.data.schema.tables.values().any(|t| t.created)
     }
 }
 
-/// The dialect most SQL files point at; ties favour PostgreSQL, then SQLite.
-fn vote(sql: &[&SqlFacts]) -> Option<SqlDialect> {
-    let count = |d: SqlDialect| sql.iter().filter(|f| f.guessed_dialect == Some(d)).count();
+/// The dialect most migrations and schema files point at; ties favour
+/// PostgreSQL, then SQLite.
+fn vote(guesses: &[SqlDialect]) -> Option<SqlDialect> {
+    let count = |d: SqlDialect| guesses.iter().filter(|g| **g == d).count();
     let (pg, my, lite) = (
         count(SqlDialect::PostgreSql),
         count(SqlDialect::MySql),

@@ -8,9 +8,11 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use crate::facts::data::SchemaSource;
 use crate::facts::sql::{
     AlterOp, ColumnFact, ConstraintFact, DdlStatement, ForeignKeyFact, IndexFact,
 };
+use crate::source::Location;
 
 /// An index of a table. `None` columns are expressions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +36,10 @@ pub struct Table {
     pub foreign_keys: Vec<(String, ForeignKeyFact)>,
     /// False when only indexes on the table were seen, not its creation.
     pub created: bool,
+    /// Where the table is defined: its `CREATE TABLE`, migration or model.
+    pub defined_at: Option<Location>,
+    /// Which tool defined it.
+    pub source: Option<SchemaSource>,
 }
 
 /// How an index covers a set of columns.
@@ -90,14 +96,15 @@ fn generated_name(table: &str, columns: &[String], suffix: &str) -> String {
 }
 
 impl Schema {
-    /// Applies statements in order.
-    pub fn apply(&mut self, statement: &DdlStatement) {
+    /// Applies a migration's statement, in order.
+    pub fn apply(&mut self, statement: &DdlStatement, source: SchemaSource) {
         match statement {
             DdlStatement::CreateTable {
                 table,
                 if_not_exists,
                 columns,
                 constraints,
+                location,
             } => {
                 if *if_not_exists && self.tables.get(table).is_some_and(|t| t.created) {
                     return;
@@ -113,6 +120,8 @@ impl Schema {
                     name: table.clone(),
                     indexes,
                     created: true,
+                    defined_at: location.clone(),
+                    source: Some(source),
                     ..Table::default()
                 };
                 for column in columns {
@@ -124,7 +133,7 @@ impl Schema {
                 self.tables.insert(table.clone(), created);
             }
             DdlStatement::CreateIndex(index) => self.add_index(index),
-            DdlStatement::AlterTable { table, ops } => {
+            DdlStatement::AlterTable { table, ops, .. } => {
                 let mut name = table.clone();
                 for op in ops {
                     name = self.alter(&name, op);
@@ -140,6 +149,78 @@ impl Schema {
                     table.indexes.retain(|index| !names.contains(&index.name));
                 }
             }
+        }
+    }
+
+    /// Merges a model's declaration (an ORM model describes the table as it
+    /// is now, beside any migrations): a table new to the schema is
+    /// created; a known one gains the columns, keys and indexes it lacked,
+    /// so a column counts as indexed when any source says it is.
+    pub fn declare(&mut self, statement: &DdlStatement, source: SchemaSource) {
+        if let DdlStatement::CreateIndex(index) = statement {
+            let same = self.tables.get(&index.table).is_some_and(|t| {
+                t.indexes
+                    .iter()
+                    .any(|i| i.columns == index.columns && i.partial == index.partial)
+            });
+            if !same {
+                self.add_index(index);
+            }
+            return;
+        }
+        let DdlStatement::CreateTable {
+            table,
+            columns,
+            constraints,
+            location,
+            ..
+        } = statement
+        else {
+            self.apply(statement, source);
+            return;
+        };
+        if !self.tables.get(table).is_some_and(|t| t.created) {
+            self.apply(statement, source);
+            return;
+        }
+        let existing = self.table_mut(table);
+        for column in columns {
+            let known = existing.columns.contains(&column.name);
+            let mut column = column.clone();
+            // A key the migrations already gave the table is not added twice.
+            if known {
+                column.primary_key &= existing.primary_key.is_none();
+                column.unique &= !existing
+                    .uniques
+                    .iter()
+                    .any(|(_, k)| k == &[column.name.clone()]);
+                column.foreign_key = column.foreign_key.filter(|fk| {
+                    !existing
+                        .foreign_keys
+                        .iter()
+                        .any(|(_, f)| f.columns == fk.columns)
+                });
+            }
+            add_column(existing, &column);
+        }
+        for constraint in constraints {
+            let duplicate = match constraint {
+                ConstraintFact::PrimaryKey(_) => existing.primary_key.is_some(),
+                ConstraintFact::Unique { columns, .. } => {
+                    existing.uniques.iter().any(|(_, k)| k == columns)
+                }
+                ConstraintFact::ForeignKey(fk) => existing
+                    .foreign_keys
+                    .iter()
+                    .any(|(_, f)| f.columns == fk.columns),
+                _ => false,
+            };
+            if !duplicate {
+                add_constraint(existing, constraint);
+            }
+        }
+        if existing.defined_at.is_none() {
+            existing.defined_at.clone_from(location);
         }
     }
 
@@ -190,10 +271,14 @@ impl Schema {
                 return to.clone();
             }
             AlterOp::AddColumn(column) => add_column(self.table_mut(table_name), column),
-            AlterOp::AddConstraint(ConstraintFact::Index(index)) => self.add_index(index),
-            AlterOp::AddConstraint(constraint) => {
+            AlterOp::AddConstraint {
+                constraint: ConstraintFact::Index(index),
+                ..
+            } => self.add_index(index),
+            AlterOp::AddConstraint { constraint, .. } => {
                 add_constraint(self.table_mut(table_name), constraint)
             }
+            AlterOp::AlterColumnType { .. } => {}
             AlterOp::DropColumns(columns) => {
                 let table = self.table_mut(table_name);
                 let touches = |key: &[String]| key.iter().any(|c| columns.contains(c));
@@ -308,7 +393,7 @@ fn add_constraint(table: &mut Table, constraint: &ConstraintFact) {
                 partial: index.partial,
             });
         }
-        ConstraintFact::Other { .. } => {}
+        ConstraintFact::Check { .. } | ConstraintFact::Other { .. } => {}
     }
 }
 
@@ -370,7 +455,7 @@ mod tests {
                 None,
             );
             for statement in collect_sql_facts(&file).statements {
-                schema.apply(&statement);
+                schema.apply(&statement, SchemaSource::Sql);
             }
         }
         schema

@@ -34,7 +34,7 @@ impl Rule for ForeignKeyWithoutIndex {
             DialectOrigin::Default => " (dialect assumed PostgreSQL; set `sql-dialect` if this is MySQL)",
             _ => "",
         };
-        for table in model.schema.tables.values() {
+        for table in model.data.schema.tables.values() {
             for (_, fk) in &table.foreign_keys {
                 if table.covering(&fk.columns).is_some() {
                     continue;
