@@ -120,7 +120,7 @@ impl DataModel {
                     }
                 };
                 let known = self.schema.tables.get(&table)?;
-                (known.created && known.columns.contains(&column)).then(|| ColumnUse {
+                (known.created && known.columns.contains(&column)).then_some(ColumnUse {
                     table,
                     column,
                     clause: u.clause,
