@@ -34,6 +34,9 @@ pub struct SqlFacts {
     /// Statements of any kind the file holds (a `down.sql` with none
     /// reverts nothing).
     pub statement_count: usize,
+    /// For dbmate-style files (`-- migrate:up`): whether the
+    /// `-- migrate:down` section holds a statement.
+    pub dbmate_down: Option<bool>,
 }
 
 /// A foreign key and where it was declared.
@@ -195,7 +198,22 @@ pub fn collect_sql_facts(file: &SourceFile) -> SqlFacts {
         statements,
         seeded_tables,
         statement_count: parsed.len(),
+        dbmate_down: dbmate_down(&file.text),
     }
+}
+
+/// Whether a dbmate file's down section does something; `None` for files
+/// that are not dbmate migrations.
+fn dbmate_down(text: &str) -> Option<bool> {
+    if !text.contains("-- migrate:up") {
+        return None;
+    }
+    let down = text.find("-- migrate:down").map(|at| &text[at..])?;
+    let does_something = down.lines().skip(1).any(|line| {
+        let line = line.trim();
+        !line.is_empty() && !line.starts_with("--")
+    });
+    Some(does_something)
 }
 
 /// An identifier as the database sees it: unquoted names fold to lower case.
@@ -313,6 +331,8 @@ fn constraint(file: &SourceFile, table: &str, constraint: &ast::TableConstraint)
 
 fn ddl_statement(file: &SourceFile, statement: &ast::Statement) -> Option<DdlStatement> {
     match statement {
+        // A temporary table lives for one session: not part of the schema.
+        ast::Statement::CreateTable(create) if create.temporary => None,
         ast::Statement::CreateTable(create) => {
             let table = object_name(&create.name);
             Some(DdlStatement::CreateTable {
@@ -499,5 +519,39 @@ mod tests {
         let sql = "-- migrate:up\nCREATE TABLE a (id INT);\n-- migrate:down\nDROP TABLE a;\n";
         let found = facts("db/migrations/20240101_a.sql", sql);
         assert_eq!(found.statements.len(), 1);
+        assert_eq!(found.dbmate_down, Some(true));
+        let one_way = "-- migrate:up\nCREATE TABLE a (id INT);\n\n-- migrate:down\n\n";
+        assert_eq!(facts("db/migrations/2.sql", one_way).dbmate_down, Some(false));
+        assert_eq!(facts("db/V1__a.sql", "CREATE TABLE a (id INT);").dbmate_down, None);
+    }
+
+    #[test]
+    fn locking_details_seeds_and_temporary_tables() {
+        let sql = "CREATE TEMP TABLE scratch (id INT);\n\
+                   ALTER TABLE orders ADD COLUMN note TEXT NOT NULL, ADD COLUMN n INT NOT NULL DEFAULT 0;\n\
+                   ALTER TABLE orders ALTER COLUMN total TYPE NUMERIC(12, 2);\n\
+                   ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;\n\
+                   INSERT INTO order_states (name) VALUES ('new'), ('paid');\n";
+        let found = facts("m/003.sql", sql);
+        assert_eq!(found.statements.len(), 3, "{:?}", found.statements);
+        assert_eq!(found.seeded_tables, ["order_states"]);
+        let DdlStatement::AlterTable { ops, location, .. } = &found.statements[0] else {
+            panic!("alter");
+        };
+        assert_eq!(location.as_ref().map(|l| l.start.line), Some(2));
+        let [AlterOp::AddColumn(note), AlterOp::AddColumn(n)] = ops.as_slice() else {
+            panic!("{ops:?}");
+        };
+        assert!(note.not_null && !note.has_default);
+        assert!(n.not_null && n.has_default);
+        assert!(matches!(
+            &found.statements[1],
+            DdlStatement::AlterTable { ops, .. } if ops == &[AlterOp::AlterColumnType { column: "total".into() }]
+        ));
+        assert!(matches!(
+            &found.statements[2],
+            DdlStatement::AlterTable { ops, .. }
+                if matches!(ops.as_slice(), [AlterOp::AddConstraint { constraint: ConstraintFact::Check { .. }, not_valid: true }])
+        ));
     }
 }
