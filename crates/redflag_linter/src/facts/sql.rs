@@ -521,8 +521,14 @@ mod tests {
         assert_eq!(found.statements.len(), 1);
         assert_eq!(found.dbmate_down, Some(true));
         let one_way = "-- migrate:up\nCREATE TABLE a (id INT);\n\n-- migrate:down\n\n";
-        assert_eq!(facts("db/migrations/2.sql", one_way).dbmate_down, Some(false));
-        assert_eq!(facts("db/V1__a.sql", "CREATE TABLE a (id INT);").dbmate_down, None);
+        assert_eq!(
+            facts("db/migrations/2.sql", one_way).dbmate_down,
+            Some(false)
+        );
+        assert_eq!(
+            facts("db/V1__a.sql", "CREATE TABLE a (id INT);").dbmate_down,
+            None
+        );
     }
 
     #[test]
