@@ -13,8 +13,10 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 use redflag_linter::facts::deploy::{Probe, ProbeCheck};
+use redflag_linter::project::schema::{Index, Table};
 use redflag_linter::project::services::{Route, Service};
 use redflag_linter::project::vocabulary::ServiceSettings;
+use redflag_linter::project::ProjectModel;
 use redflag_linter::source::Location;
 use redflag_linter::Engine;
 use redflag_workspace::walk::{walk, WalkOptions};
@@ -70,12 +72,15 @@ pub fn run(args: &InventoryArgs) -> Result<u8> {
         bail!("the project model could not be built");
     };
     let text = match args.output_format {
-        InventoryFormat::Text => render_text(&model.services.services, &model.service_settings),
+        InventoryFormat::Text => {
+            let mut text = render_text(&model.services.services, &model.service_settings);
+            text.push_str(&render_schema_text(&model));
+            text
+        }
         InventoryFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&to_json(
-                &model.services.services,
-                &model.service_settings,
-            ))?;
+            let mut value = to_json(&model.services.services, &model.service_settings);
+            value["schema"] = schema_json(&model);
+            let mut text = serde_json::to_string_pretty(&value)?;
             text.push('\n');
             text
         }
@@ -330,4 +335,107 @@ pub fn to_json(services: &[Service], settings: &ServiceSettings) -> Value {
         })
         .collect();
     json!({ "version": 1, "services": services })
+}
+
+fn index_columns(index: &Index) -> String {
+    index
+        .columns
+        .iter()
+        .map(|c| c.as_deref().unwrap_or("<expression>"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn tables(model: &ProjectModel) -> impl Iterator<Item = &Table> {
+    model.data.schema.tables.values().filter(|t| t.created)
+}
+
+/// The replayed schema, after the services.
+#[must_use]
+pub fn render_schema_text(model: &ProjectModel) -> String {
+    let mut out = String::new();
+    if !model.has_schema() {
+        return out;
+    }
+    let sources: Vec<&str> = model.data.sources.iter().map(|s| s.name()).collect();
+    let _ = writeln!(
+        out,
+        "schema ({}; from {})",
+        model.sql_dialect.name(),
+        sources.join(", ")
+    );
+    for table in tables(model) {
+        let defined = table
+            .defined_at
+            .as_ref()
+            .map_or_else(String::new, |at| format!(" at {}", self::at(at)));
+        let source = table.source.map_or("", |s| s.name());
+        let _ = writeln!(out, "  table {}{defined} ({source})", table.name);
+        let _ = writeln!(out, "    columns: {}", table.columns.join(", "));
+        match &table.primary_key {
+            Some(key) => {
+                let _ = writeln!(out, "    primary key ({})", key.join(", "));
+            }
+            None => out.push_str("    no primary key\n"),
+        }
+        for (name, key) in &table.uniques {
+            let _ = writeln!(out, "    unique {name} ({})", key.join(", "));
+        }
+        for index in &table.indexes {
+            let _ = writeln!(
+                out,
+                "    {}index {} ({}){}",
+                if index.unique { "unique " } else { "" },
+                index.name,
+                index_columns(index),
+                if index.partial { " partial" } else { "" }
+            );
+        }
+        for (name, fk) in &table.foreign_keys {
+            let _ = writeln!(
+                out,
+                "    foreign key {name} ({}) -> {}({})",
+                fk.columns.join(", "),
+                fk.referenced_table,
+                fk.referenced_columns.join(", ")
+            );
+        }
+    }
+    out
+}
+
+/// The replayed schema as JSON (`null` when the repository has none).
+#[must_use]
+pub fn schema_json(model: &ProjectModel) -> Value {
+    if !model.has_schema() {
+        return Value::Null;
+    }
+    let tables: Vec<Value> = tables(model)
+        .map(|table| {
+            json!({
+                "name": table.name,
+                "source": table.source.map(|s| s.name()),
+                "defined_at": table.defined_at.as_ref().map(|at| json!({"path": at.path, "line": at.start.line})),
+                "columns": table.columns,
+                "primary_key": table.primary_key,
+                "uniques": table.uniques.iter().map(|(name, key)| json!({"name": name, "columns": key})).collect::<Vec<_>>(),
+                "indexes": table.indexes.iter().map(|index| json!({
+                    "name": index.name,
+                    "columns": index.columns,
+                    "unique": index.unique,
+                    "partial": index.partial,
+                })).collect::<Vec<_>>(),
+                "foreign_keys": table.foreign_keys.iter().map(|(name, fk)| json!({
+                    "name": name,
+                    "columns": fk.columns,
+                    "references": {"table": fk.referenced_table, "columns": fk.referenced_columns},
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "dialect": model.sql_dialect.name(),
+        "sources": model.data.sources.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        "tables": tables,
+    })
 }
