@@ -58,7 +58,11 @@ pub fn context(model: Option<&ProjectModel>, root: &Path) -> TodoContext {
     let mut lines = vec![format!("- **Project**: `{project}`")];
     let Some(model) = model else {
         lines.push("- The project model could not be built.".to_string());
-        return TodoContext { project, lines };
+        return TodoContext {
+            project,
+            lines,
+            idle_rules: Vec::new(),
+        };
     };
     let services = &model.services.services;
     let frameworks: BTreeSet<&str> = services
@@ -169,15 +173,53 @@ pub fn context(model: Option<&ProjectModel>, root: &Path) -> TodoContext {
     ));
     if model.has_schema() {
         lines.push(format!(
-            "- **Schema**: {} table(s) from SQL migrations",
+            "- **Schema**: {} table(s) from {}",
             model
                 .data
                 .schema
                 .tables
                 .values()
                 .filter(|t| t.created)
-                .count()
+                .count(),
+            model
+                .data
+                .sources
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
-    TodoContext { project, lines }
+    TodoContext {
+        project,
+        lines,
+        idle_rules: idle_rules(model),
+    }
+}
+
+/// Data rules that had nothing to read in this repository.
+fn idle_rules(model: &ProjectModel) -> Vec<(String, String)> {
+    let mut idle = Vec::new();
+    if !model.has_schema() {
+        for rule in [
+            "foreign-key-without-index",
+            "table-without-primary-key",
+            "query-on-unindexed-column",
+        ] {
+            idle.push((
+                rule.to_string(),
+                "no database schema (migrations or ORM models) found".to_string(),
+            ));
+        }
+    }
+    let has_migrations = model
+        .files
+        .iter()
+        .any(|f| f.sql.is_some() || f.schema.as_ref().is_some_and(|s| s.source.is_migration()));
+    if !has_migrations {
+        for rule in ["migration-without-down", "locking-migration"] {
+            idle.push((rule.to_string(), "no migrations found".to_string()));
+        }
+    }
+    idle
 }

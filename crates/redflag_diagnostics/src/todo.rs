@@ -29,6 +29,9 @@ pub struct TodoContext {
     pub project: String,
     /// Markdown lines of the context section, already formatted.
     pub lines: Vec<String>,
+    /// Rules that ran with nothing to look at (no schema, no migrations),
+    /// with the reason: their silence is not evidence.
+    pub idle_rules: Vec<(String, String)>,
 }
 
 fn location(finding: &Finding) -> String {
@@ -106,6 +109,18 @@ pub fn render_todo(
             })
             .map(|r| r.name.as_str())
             .collect();
+        let idle = |rule: &str| {
+            context
+                .idle_rules
+                .iter()
+                .find(|(name, _)| name == rule)
+                .map(|(_, why)| why.as_str())
+        };
+        let working: Vec<&str> = rules
+            .iter()
+            .copied()
+            .filter(|r| idle(r).is_none())
+            .collect();
         if !findings.is_empty() {
             writeln!(out, "- [ ] **{}** {}", item.id, item.text)?;
             for finding in findings {
@@ -120,13 +135,20 @@ pub fn render_todo(
             }
         } else if rules.is_empty() {
             writeln!(out, "- [ ] **{}** {} — *not checked*", item.id, item.text)?;
+        } else if working.is_empty() {
+            let why = rules.iter().find_map(|r| idle(r)).unwrap_or_default();
+            writeln!(
+                out,
+                "- [ ] **{}** {} — *not checked*: {why}",
+                item.id, item.text
+            )?;
         } else {
             writeln!(
                 out,
                 "- [x] **{}** {} — no finding from {}",
                 item.id,
                 item.text,
-                rules
+                working
                     .iter()
                     .map(|r| format!("`{r}`"))
                     .collect::<Vec<_>>()
