@@ -136,3 +136,39 @@ impl DataModel {
         self.schema.tables.get(table)?.defined_at.as_ref()
     }
 }
+
+/// How to add an index in the tool that defines the table.
+#[must_use]
+pub fn index_advice(source: Option<SchemaSource>, table: &str, columns: &[String]) -> String {
+    let list = columns.join(", ");
+    let quoted = columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let first = columns.first().map_or("", String::as_str);
+    match source {
+        Some(SchemaSource::DjangoModel | SchemaSource::DjangoMigration) => format!(
+            "add `db_index=True` to the field, or `models.Index(fields=[{quoted}])` to the model's `Meta.indexes`, and run `makemigrations`"
+        ),
+        Some(SchemaSource::SqlAlchemyModel | SchemaSource::Alembic) => format!(
+            "declare `index=True` on the column (or `Index(...)` in `__table_args__`) and add it with `op.create_index(\"ix_{table}_{first}\", \"{table}\", [{quoted}])`"
+        ),
+        Some(SchemaSource::PrismaSchema) => {
+            format!("add `@@index([{list}])` to the model and run `prisma migrate dev`")
+        }
+        Some(SchemaSource::TypeOrmEntity | SchemaSource::TypeOrmMigration) => format!(
+            "add `@Index()` on the property (or `@Index([{quoted}])` on the entity) and generate a migration"
+        ),
+        Some(SchemaSource::SequelizeModel | SchemaSource::SequelizeMigration) => format!(
+            "add `indexes: [{{ fields: [{quoted}] }}]` to the model and `queryInterface.addIndex(\"{table}\", [{quoted}])` in a migration"
+        ),
+        Some(SchemaSource::KnexMigration) => {
+            format!("add `table.index([{quoted}])` in a new knex migration")
+        }
+        _ => format!(
+            "add an index in a new migration: `CREATE INDEX {table}_{}_idx ON {table} ({list});` (`CREATE INDEX CONCURRENTLY` on a live PostgreSQL table)",
+            columns.join("_")
+        ),
+    }
+}

@@ -5,6 +5,8 @@ use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::sql::SqlDialect;
 use redflag_syntax::FileKind;
 
+use crate::facts::data::SchemaSource;
+use crate::project::data::index_advice;
 use crate::project::{DialectOrigin, ProjectModel};
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
 
@@ -40,22 +42,22 @@ impl Rule for ForeignKeyWithoutIndex {
                     continue;
                 }
                 let columns = fk.columns.join(", ");
+                let from = match table.source {
+                    Some(SchemaSource::Sql) | None => String::new(),
+                    Some(source) => format!(" ({})", source.name()),
+                };
                 let referenced = if fk.referenced_columns.is_empty() {
                     fk.referenced_table.clone()
                 } else {
                     format!("{}({})", fk.referenced_table, fk.referenced_columns.join(", "))
                 };
-                let index_name = format!("{}_{}_idx", table.name, fk.columns.join("_"));
                 ctx.report(ProjectDiagnostic {
                     location: Some(fk.location.clone()),
                     message: format!(
-                        "foreign key `{}({columns})` → `{referenced}` has no index on `{}({columns})`: every delete or key update in `{}`, and every join through this key, scans the whole `{}` table{assumed}",
+                        "foreign key `{}({columns})` → `{referenced}` has no index on `{}({columns})`{from}: every delete or key update in `{}`, and every join through this key, scans the whole `{}` table{assumed}",
                         table.name, table.name, fk.referenced_table, table.name
                     ),
-                    help: Some(format!(
-                        "add an index in a new migration: `CREATE INDEX {index_name} ON {} ({columns});` (`CREATE INDEX CONCURRENTLY` on a live PostgreSQL table)",
-                        table.name
-                    )),
+                    help: Some(index_advice(table.source, &table.name, &fk.columns)),
                     severity: None,
                     confidence: None,
                 });
@@ -66,11 +68,14 @@ impl Rule for ForeignKeyWithoutIndex {
 
 const DOCS: &str = r#"
 ## What it does
-Replays the repository's SQL migrations in order (sqlx, Diesel `up.sql`,
+Replays the repository's migrations in order — SQL (sqlx, Diesel `up.sql`,
 Flyway `V1__*.sql`, golang-migrate, dbmate and plain `schema.sql` folders;
-down migrations are skipped) into a schema model — tables, columns, primary
-keys, unique constraints, foreign keys declared inline, at table level or with
-`ALTER TABLE … ADD CONSTRAINT`, indexes, renames and drops — and reports every
+down migrations are skipped), Alembic, Django, knex, Sequelize and TypeORM —
+and merges the models it finds (Django, SQLAlchemy/SQLModel, Prisma, TypeORM,
+Sequelize, Diesel `table!`/`joinable!`) into one schema model — tables,
+columns, primary keys, unique constraints, foreign keys declared inline, at
+table level, with `ALTER TABLE … ADD CONSTRAINT` or by relations, indexes,
+renames and drops — and reports every
 foreign key whose columns are not the leading columns of an index, primary key
 or unique constraint after the last migration. Partial and expression indexes
 do not count. It reports at the line where the foreign key is declared.
@@ -101,9 +106,11 @@ CREATE INDEX orders_user_id_idx ON orders (user_id);
 
 ## Configuration
 The rule does not run for MySQL, whose InnoDB engine indexes foreign keys by
-itself. The dialect comes from `sql-dialect` in the configuration; otherwise
+itself, and Django foreign keys count as indexed (Django creates the index
+unless `db_index=False`). The dialect comes from `sql-dialect` in the configuration; otherwise
 it is guessed from the migrations' syntax (backticks, `ENGINE=`,
-`AUTO_INCREMENT` mean MySQL) and PostgreSQL is assumed when nothing tells.
+`AUTO_INCREMENT` mean MySQL) and the Prisma `datasource` provider, and
+PostgreSQL is assumed when nothing tells.
 "#;
 
 fn meta() -> RuleMeta {
@@ -112,7 +119,14 @@ fn meta() -> RuleMeta {
         .severity(Severity::Warning)
         .confidence(Confidence::High)
         .summary("A foreign key's columns are not covered by any index, so parent deletes and joins scan the child table.")
-        .kinds(&[FileKind::Sql])
+        .kinds(&[
+            FileKind::Sql,
+            FileKind::Python,
+            FileKind::JavaScript,
+            FileKind::TypeScript,
+            FileKind::Prisma,
+            FileKind::Rust,
+        ])
         .tags(&["performance", "database"])
         .docs(DOCS)
         .invalid(
