@@ -181,8 +181,12 @@ pub struct QueryFact {
     /// Columns in `WHERE`/`JOIN … ON`/`ORDER BY`/`GROUP BY`, or the ORM's
     /// filter and ordering arguments.
     pub uses: Vec<ColumnUse>,
-    /// Bounded by `LIMIT`/`take`/`first()`/a unique lookup.
+    /// Bounded by `LIMIT`/`take`/`first()`/a unique lookup, or returning
+    /// one row by nature (an aggregate without `GROUP BY`, a count).
     pub limited: bool,
+    /// Returns rows to the caller (a `SELECT`, an ORM list or get), as
+    /// opposed to writing them (`INSERT`/`UPDATE`/`DELETE`, ORM updates).
+    pub reads: bool,
     /// Runs inside a loop body.
     pub in_loop: bool,
     /// The function it runs in, if any.

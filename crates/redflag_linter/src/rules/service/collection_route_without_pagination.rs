@@ -6,6 +6,7 @@ use redflag_syntax::FileKind;
 
 use crate::facts::service::SignalKind;
 use crate::project::evidence::describe;
+use crate::project::services::{Route, Service};
 use crate::project::ProjectModel;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
 
@@ -31,6 +32,24 @@ fn bounds_a_page(param: &str) -> bool {
         .any(|w| lower == *w || lower.contains("pagina") || lower.contains("page") || lower.ends_with(&format!("_{w}")))
 }
 
+/// True when the route is a GET collection read this rule reports
+/// (shared with `unbounded-query`, so one problem gives one finding).
+pub(crate) fn unpaginated(service: &Service, route: &Route) -> bool {
+    let default_pagination = service
+        .signals(SignalKind::ServiceMarker)
+        .any(|s| s.detail.starts_with("DEFAULT_PAGINATION_CLASS"));
+    !(route.collection_reads.is_empty()
+        || !route.methods.iter().any(|m| m == "GET" || m == "ANY")
+        || takes_a_page(route)
+        || route.markers.iter().any(|m| m.to_ascii_lowercase().contains("pagina"))
+        || default_pagination)
+}
+
+/// True when the route takes a limit, page or cursor parameter.
+pub(crate) fn takes_a_page(route: &Route) -> bool {
+    route.params.iter().any(|p| bounds_a_page(p))
+}
+
 impl Rule for CollectionRouteWithoutPagination {
     fn meta(&self) -> &RuleMeta {
         &self.meta
@@ -42,18 +61,9 @@ impl Rule for CollectionRouteWithoutPagination {
 
     fn check_project(&self, model: &ProjectModel, ctx: &mut ProjectContext<'_>) {
         for service in &model.services.services {
-            let default_pagination = service
-                .signals(SignalKind::ServiceMarker)
-                .any(|s| s.detail.starts_with("DEFAULT_PAGINATION_CLASS"));
             let mut seen = Vec::new();
             for route in &service.routes {
-                if route.collection_reads.is_empty()
-                    || !route.methods.iter().any(|m| m == "GET" || m == "ANY")
-                    || route.params.iter().any(|p| bounds_a_page(p))
-                    || route.markers.iter().any(|m| m.to_ascii_lowercase().contains("pagina"))
-                    || default_pagination
-                    || seen.contains(&route.location)
-                {
+                if !unpaginated(service, route) || seen.contains(&route.location) {
                     continue;
                 }
                 seen.push(route.location.clone());
