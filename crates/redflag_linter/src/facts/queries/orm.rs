@@ -311,8 +311,12 @@ fn place(file: &SourceFile, grammar: &Grammar, node: Node<'_>) -> Place {
         let kind = parent.kind();
         if grammar.functions.contains(&kind) {
             scope.get_or_insert(parent.id());
-            if !loops_decided && !is_per_element_callback(file, grammar, parent) {
-                loops_decided = true;
+            if !loops_decided {
+                if is_per_element_callback(file, grammar, parent) {
+                    in_loop = true;
+                } else {
+                    loops_decided = true;
+                }
             }
             if let Some(name) = function_name(file, parent) {
                 function = Some(name);
@@ -580,5 +584,32 @@ mod support {
 
     pub(crate) fn summaries(path: &str, code: &str) -> Vec<String> {
         facts(path, code).iter().map(summary).collect()
+    }
+}
+
+#[cfg(test)]
+mod dump {
+    #[test]
+    fn dump() {
+        let Ok(path) = std::env::var("DUMP") else { return };
+        let code = std::fs::read_to_string(&path).unwrap();
+        let kind = redflag_syntax::classify(std::path::Path::new(&path)).unwrap();
+        let tree = redflag_syntax::parse::parse(kind.language().unwrap(), &code).unwrap();
+        let mut out = String::new();
+        let mut cursor = tree.walk();
+        let mut depth = 0;
+        loop {
+            let n = cursor.node();
+            let field = cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default();
+            if n.is_named() {
+                out.push_str(&format!("{}{}{} {:?}\n", "  ".repeat(depth), field, n.kind(), if n.child_count()==0 {&code[n.byte_range()]} else {""}));
+            }
+            if cursor.goto_first_child() { depth += 1; continue; }
+            loop {
+                if cursor.goto_next_sibling() { break; }
+                if !cursor.goto_parent() { println!("{out}"); return; }
+                depth -= 1;
+            }
+        }
     }
 }
