@@ -80,9 +80,12 @@ impl<'t> Step<'t> {
 /// (`Order.objects`, `this.prisma.order`, `users::table`) and the steps
 /// follow in the order they run.
 #[derive(Debug, Clone)]
-struct Chain<'t> {
+struct Chain<'a, 't> {
     /// The whole chain.
     top: Node<'t>,
+    /// The nodes above `top`, nearest last, as the walk met them
+    /// (`Node::parent` searches from the root: too slow in a deep tree).
+    ancestors: &'a [Node<'t>],
     /// The node the chain starts from (identifier, `this`, path, or some
     /// other expression).
     root: Node<'t>,
@@ -92,7 +95,7 @@ struct Chain<'t> {
     steps: Vec<Step<'t>>,
 }
 
-impl<'t> Chain<'t> {
+impl<'t> Chain<'_, 't> {
     /// The API as messages show it: the head and the first `count` step
     /// names (`Order.objects.filter`).
     fn api(&self, separator: &str, count: usize) -> String {
@@ -111,6 +114,66 @@ impl<'t> Chain<'t> {
     fn position(&self, name: &str) -> Option<usize> {
         self.steps.iter().position(|s| s.name == name)
     }
+
+    /// The first ancestor of the chain that is not one of `wrappers`, with
+    /// the node below it and the ancestors above it.
+    fn outer(&self, wrappers: &[&str]) -> Option<(Node<'t>, Node<'t>, &[Node<'t>])> {
+        let mut child = self.top;
+        for (index, parent) in self.ancestors.iter().enumerate().rev() {
+            if wrappers.contains(&parent.kind()) {
+                child = *parent;
+                continue;
+            }
+            return Some((*parent, child, &self.ancestors[..index]));
+        }
+        None
+    }
+}
+
+/// Visits `root` and its descendants in source order with a cursor (no
+/// recursion: hostile nesting cannot exhaust the stack), giving each node
+/// its ancestors, nearest last; `visit` returns whether to look inside.
+fn walk_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> bool) {
+    let mut cursor = root.walk();
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        if visit(node, &ancestors) && cursor.goto_first_child() {
+            ancestors.push(node);
+            continue;
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            ancestors.pop();
+        }
+    }
+}
+
+/// Reads every chain of the tree under `root`, outermost links only.
+fn read_chains<'t>(
+    file: &'t SourceFile,
+    grammar: &Grammar,
+    root: Node<'t>,
+    mut read: impl FnMut(&Chain<'_, 't>),
+) {
+    walk_with_ancestors(root, |node, ancestors| {
+        let kind = node.kind();
+        let link = kind == grammar.call || grammar.subscript.is_some_and(|(s, _, _)| s == kind);
+        if link && is_chain_top(grammar, node, ancestors) {
+            if let Some(chain) = flatten(file, grammar, node, ancestors) {
+                read(&chain);
+            }
+        }
+        true
+    });
 }
 
 /// Node kinds one grammar uses for the shapes chains and places are made
@@ -136,7 +199,12 @@ struct Grammar {
 
 /// Reads the chain that ends at `top`, if `top` is a call or index at the
 /// end of one.
-fn flatten<'t>(file: &'t SourceFile, grammar: &Grammar, top: Node<'t>) -> Option<Chain<'t>> {
+fn flatten<'a, 't>(
+    file: &'t SourceFile,
+    grammar: &Grammar,
+    top: Node<'t>,
+    ancestors: &'a [Node<'t>],
+) -> Option<Chain<'a, 't>> {
     let mut reversed: Vec<Step<'t>> = Vec::new();
     let mut pending_call: Option<(Node<'t>, Node<'t>)> = None;
     let mut node = top;
@@ -221,6 +289,7 @@ fn flatten<'t>(file: &'t SourceFile, grammar: &Grammar, top: Node<'t>) -> Option
     }
     Some(Chain {
         top,
+        ancestors,
         root,
         head,
         steps,
@@ -229,18 +298,16 @@ fn flatten<'t>(file: &'t SourceFile, grammar: &Grammar, top: Node<'t>) -> Option
 
 /// True when `node` is the outermost link of its chain: nothing calls,
 /// indexes or reads a property of it (through wrappers).
-fn is_chain_top(grammar: &Grammar, node: Node<'_>) -> bool {
+fn is_chain_top(grammar: &Grammar, node: Node<'_>, ancestors: &[Node<'_>]) -> bool {
     let mut child = node;
-    for _ in 0..MAX_CHAIN {
-        let Some(parent) = child.parent() else {
-            return true;
-        };
+    for parent in ancestors.iter().rev().take(MAX_CHAIN) {
         let kind = parent.kind();
         if grammar.wrappers.contains(&kind) {
-            child = parent;
+            child = *parent;
             continue;
         }
-        let same = |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
+        let same =
+            |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
         if kind == grammar.member {
             return !same(grammar.member_object);
         }
@@ -259,31 +326,35 @@ fn is_chain_top(grammar: &Grammar, node: Node<'_>) -> bool {
 
 /// The method names called on the value of `node` further up its chain
 /// (`session.execute(stmt).scalars().first()` from the `execute` call →
-/// `scalars`, `first`).
-fn methods_after<'t>(file: &'t SourceFile, grammar: &Grammar, node: Node<'t>) -> Vec<&'t str> {
+/// `scalars`, `first`); `ancestors` are those of `node`.
+fn methods_after<'t>(
+    file: &'t SourceFile,
+    grammar: &Grammar,
+    node: Node<'t>,
+    ancestors: &[Node<'t>],
+) -> Vec<&'t str> {
     let mut names = Vec::new();
     let mut child = node;
-    for _ in 0..MAX_CHAIN {
-        let Some(parent) = child.parent() else {
-            break;
-        };
+    for parent in ancestors.iter().rev().take(MAX_CHAIN) {
         let kind = parent.kind();
-        let same = |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
-        if grammar.wrappers.contains(&kind) || kind == "generic_function" {
-        } else if kind == grammar.member && same(grammar.member_object) {
+        let same =
+            |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
+        let passes = grammar.wrappers.contains(&kind)
+            || kind == "generic_function"
+            || (kind == grammar.call && same("function"));
+        if kind == grammar.member && same(grammar.member_object) {
             if let Some(property) = parent.child_by_field_name(grammar.member_property) {
                 names.push(file.text_of(property));
             }
-        } else if kind == grammar.call && same("function") {
         } else if grammar
             .subscript
             .is_some_and(|(subscript, value, _)| kind == subscript && same(value))
         {
             names.push("[]");
-        } else {
+        } else if !passes {
             break;
         }
-        child = parent;
+        child = *parent;
     }
     names
 }
@@ -298,27 +369,27 @@ struct Place {
     scope: usize,
 }
 
-fn place(file: &SourceFile, grammar: &Grammar, node: Node<'_>) -> Place {
+fn place(file: &SourceFile, grammar: &Grammar, node: Node<'_>, ancestors: &[Node<'_>]) -> Place {
     let mut function = None;
     let mut in_loop = false;
     let mut loops_decided = false;
     let mut scope = None;
     let mut child = node;
-    for _ in 0..MAX_PARENT_WALK {
-        let Some(parent) = child.parent() else {
-            break;
-        };
+    let start = ancestors.len().saturating_sub(MAX_PARENT_WALK);
+    for index in (start..ancestors.len()).rev() {
+        let parent = ancestors[index];
+        let above = &ancestors[..index];
         let kind = parent.kind();
         if grammar.functions.contains(&kind) {
             scope.get_or_insert(parent.id());
             if !loops_decided {
-                if is_per_element_callback(file, grammar, parent) {
+                if is_per_element_callback(file, grammar, above) {
                     in_loop = true;
                 } else {
                     loops_decided = true;
                 }
             }
-            if let Some(name) = function_name(file, parent) {
+            if let Some(name) = function_name(file, parent, above.last().copied()) {
                 function = Some(name);
                 break;
             }
@@ -334,17 +405,11 @@ fn place(file: &SourceFile, grammar: &Grammar, node: Node<'_>) -> Place {
         }
         child = parent;
     }
-    let scope = scope.unwrap_or_else(|| {
-        let mut root = node;
-        while let Some(parent) = root.parent() {
-            root = parent;
-        }
-        root.id()
-    });
+    let root = ancestors.first().copied().unwrap_or(node);
     Place {
         function,
         in_loop,
-        scope,
+        scope: scope.unwrap_or_else(|| root.id()),
     }
 }
 
@@ -353,9 +418,8 @@ fn is_first_iterable(parent: Node<'_>, child: Node<'_>) -> bool {
     if !parent.kind().ends_with("comprehension") && parent.kind() != "generator_expression" {
         return false;
     }
-    // `child` is a `for_in_clause`; only its `right` side counts, and only
-    // for the first clause. The caller passes the clause, so look at which
-    // clause it is; the side is checked by `place` not descending here.
+    // `child` is the clause the query is in; its left side is a pattern,
+    // so a query in it is in the iterable.
     let mut cursor = parent.walk();
     let first = parent
         .named_children(&mut cursor)
@@ -365,17 +429,15 @@ fn is_first_iterable(parent: Node<'_>, child: Node<'_>) -> bool {
 }
 
 /// A function passed to `.forEach`/`.map`/`.for_each`: it runs per
-/// element, so it is part of the loop rather than a boundary.
-fn is_per_element_callback(file: &SourceFile, grammar: &Grammar, function: Node<'_>) -> bool {
-    let Some(arguments) = function.parent() else {
+/// element, so it is part of the loop rather than a boundary. `above` are
+/// the function's ancestors.
+fn is_per_element_callback(file: &SourceFile, grammar: &Grammar, above: &[Node<'_>]) -> bool {
+    let [.., call, arguments] = above else {
         return false;
     };
     if !matches!(arguments.kind(), "arguments" | "argument_list") {
         return false;
     }
-    let Some(call) = arguments.parent() else {
-        return false;
-    };
     let Some(callee) = call.child_by_field_name("function") else {
         return false;
     };
@@ -389,20 +451,24 @@ fn is_per_element_callback(file: &SourceFile, grammar: &Grammar, function: Node<
 
 /// The name of a function-like node: its own, or the variable, property
 /// or field it is assigned to. `None` for anonymous callbacks.
-fn function_name(file: &SourceFile, function: Node<'_>) -> Option<String> {
+fn function_name(
+    file: &SourceFile,
+    function: Node<'_>,
+    parent: Option<Node<'_>>,
+) -> Option<String> {
     if let Some(name) = function.child_by_field_name("name") {
         return Some(file.text_of(name).to_string());
     }
-    let parent = function.parent()?;
+    let parent = parent?;
     let name = match parent.kind() {
         "variable_declarator" => parent.child_by_field_name("name"),
         "pair" => parent.child_by_field_name("key"),
         "public_field_definition" | "field_definition" => parent
             .child_by_field_name("name")
             .or_else(|| parent.child_by_field_name("property")),
-        "assignment_expression" => parent.child_by_field_name("left").map(|left| {
-            left.child_by_field_name("property").unwrap_or(left)
-        }),
+        "assignment_expression" => parent
+            .child_by_field_name("left")
+            .map(|left| left.child_by_field_name("property").unwrap_or(left)),
         _ => None,
     }?;
     matches!(
@@ -432,11 +498,11 @@ impl<'f> Facts<'f> {
         }
     }
 
-    /// Starts a fact for the query `node` runs.
-    fn start(&mut self, node: Node<'_>, api: String) -> usize {
-        let place = place(self.file, self.grammar, node);
+    /// Starts a fact for the query a chain runs.
+    fn start(&mut self, chain: &Chain<'_, '_>, api: String) -> usize {
+        let place = place(self.file, self.grammar, chain.top, chain.ancestors);
         self.facts.push(QueryFact {
-            location: self.file.location(node.byte_range()),
+            location: self.file.location(chain.top.byte_range()),
             api,
             names: QueryNames::Models,
             tables: Vec::new(),
@@ -452,19 +518,19 @@ impl<'f> Facts<'f> {
         &mut self.facts[index]
     }
 
-    /// Remembers that the variable `name`, assigned at `node`, holds the
+    /// Remembers that the variable `name`, assigned the chain, holds the
     /// query of fact `index`.
-    fn bind(&mut self, node: Node<'_>, name: &str, index: usize) {
-        let scope = place(self.file, self.grammar, node).scope;
+    fn bind(&mut self, chain: &Chain<'_, '_>, name: &str, index: usize) {
+        let scope = place(self.file, self.grammar, chain.top, chain.ancestors).scope;
         self.variables.insert((scope, name.to_string()), index);
     }
 
-    /// The query the variable `name`, read at `node`, holds.
-    fn bound(&self, node: Node<'_>, name: &str) -> Option<usize> {
+    /// The query the variable `name`, read in the chain, holds.
+    fn bound(&self, chain: &Chain<'_, '_>, name: &str) -> Option<usize> {
         if self.variables.is_empty() {
             return None;
         }
-        let scope = place(self.file, self.grammar, node).scope;
+        let scope = place(self.file, self.grammar, chain.top, chain.ancestors).scope;
         self.variables.get(&(scope, name.to_string())).copied()
     }
 
@@ -588,28 +654,83 @@ mod support {
 }
 
 #[cfg(test)]
-mod dump {
+mod tests {
+    use super::support::summaries;
+
     #[test]
-    fn dump() {
-        let Ok(path) = std::env::var("DUMP") else { return };
-        let code = std::fs::read_to_string(&path).unwrap();
-        let kind = redflag_syntax::classify(std::path::Path::new(&path)).unwrap();
-        let tree = redflag_syntax::parse::parse(kind.language().unwrap(), &code).unwrap();
-        let mut out = String::new();
-        let mut cursor = tree.walk();
-        let mut depth = 0;
-        loop {
-            let n = cursor.node();
-            let field = cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default();
-            if n.is_named() {
-                out.push_str(&format!("{}{}{} {:?}\n", "  ".repeat(depth), field, n.kind(), if n.child_count()==0 {&code[n.byte_range()]} else {""}));
-            }
-            if cursor.goto_first_child() { depth += 1; continue; }
-            loop {
-                if cursor.goto_next_sibling() { break; }
-                if !cursor.goto_parent() { println!("{out}"); return; }
-                depth -= 1;
-            }
+    fn snake_case_of_column_variants() {
+        assert_eq!(super::snake_case("CreatedAt"), "created_at");
+        assert_eq!(super::snake_case("Id"), "id");
+        assert_eq!(super::snake_case("UserID"), "user_id");
+        assert_eq!(super::snake_case("Line2"), "line2");
+    }
+
+    #[test]
+    fn hostile_nesting_and_long_chains_do_not_overflow() {
+        let depth = 50_000;
+        let python = format!(
+            "from .models import Order\ndef f():\n    Order.objects.filter({}Q(a=1){})\n    Order.objects{}.first()\n",
+            "(".repeat(depth),
+            ")".repeat(depth),
+            ".filter(b=2)".repeat(5_000),
+        );
+        // The chain longer than anything real is not read; the nested
+        // filter still is.
+        assert_eq!(
+            summaries("app/views.py", &python),
+            ["Order.objects.filter -> Order: W:Order.a @f"]
+        );
+
+        let js = format!(
+            "import {{ PrismaClient }} from \"@prisma/client\";\nprisma.order.findMany({{ where: {}1{} }});\nprisma.order{};\n",
+            "{ user: ".repeat(depth),
+            " }".repeat(depth),
+            ".findMany()".repeat(5_000),
+        );
+        let found = summaries("src/deep.ts", &js);
+        assert!(
+            found
+                .first()
+                .is_some_and(|f| f.starts_with("prisma.order.findMany -> order: J:order.user")),
+            "{found:?}"
+        );
+
+        let rust = format!(
+            "use diesel::prelude::*;\nfn f() {{ users::table.filter({}users::email.eq(e){}).first(conn); }}\n",
+            "(".repeat(depth),
+            ")".repeat(depth),
+        );
+        assert_eq!(
+            summaries("src/deep.rs", &rust),
+            ["users::table.filter -> users: W:users.email limited @f"]
+        );
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for (path, text) in [
+            ("a.py", "Order.objects.filter(\n"),
+            ("a.py", "Order.objects.filter(**{})[::]\nselect(\n"),
+            ("a.py", "session.query().filter_by(\n"),
+            (
+                "a.ts",
+                "prisma.order.findMany({ where: { ...rest, [k]: 1, 'é': { in: } } })",
+            ),
+            ("a.ts", "this.orders.createQueryBuilder('o').where('o.'"),
+            (
+                "a.js",
+                "const mongoose = 1; User.find({ $or: 3 }).sort('-')",
+            ),
+            (
+                "a.rs",
+                "use diesel::prelude::*; fn f() { users::table.filter(users::.eq()).order(()) }",
+            ),
+            (
+                "a.rs",
+                "use sea_orm::*; fn f() { Order::find().filter(order::Column::.eq(1)) }",
+            ),
+        ] {
+            let _ = summaries(path, text);
         }
     }
 }

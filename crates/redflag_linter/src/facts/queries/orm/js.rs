@@ -26,8 +26,8 @@ use std::collections::HashMap;
 use redflag_syntax::tree_sitter::Node;
 
 use super::{
-    add_table, add_use, flatten, is_capitalised, is_chain_top, string_value, Chain, Facts,
-    Grammar, Step, MAX_NESTING,
+    add_table, add_use, flatten, is_capitalised, read_chains, string_value, Chain, Facts, Grammar,
+    Step, MAX_NESTING,
 };
 use crate::facts::data::{Clause, QueryFact};
 use crate::facts::routes::walk;
@@ -281,6 +281,7 @@ pub(super) fn collect(file: &SourceFile) -> Vec<QueryFact> {
         states: Vec::new(),
         bound: HashMap::new(),
         declared_models: Vec::new(),
+        locals: Locals::default(),
         prisma: imports("@prisma/client"),
         mentions_prisma: file.text.contains("prisma") || file.text.contains("Prisma"),
         mongoose: file.text.contains("mongoose"),
@@ -293,13 +294,8 @@ pub(super) fn collect(file: &SourceFile) -> Vec<QueryFact> {
             || imports("@nestjs/sequelize"),
     };
     reader.learn(tree.root_node());
-    walk(tree.root_node(), |node| {
-        if node.kind() == "call_expression" && is_chain_top(&GRAMMAR, node) {
-            if let Some(chain) = flatten(file, &GRAMMAR, node) {
-                reader.chain(&chain);
-            }
-        }
-        true
+    read_chains(file, &GRAMMAR, tree.root_node(), |chain| {
+        reader.chain(chain)
     });
     reader.facts.finish()
 }
@@ -313,6 +309,7 @@ struct Reader<'f> {
     /// Models the file declares (`mongoose.model(…)`, `sequelize.define`,
     /// `class User extends Model`).
     declared_models: Vec<String>,
+    locals: Locals<'f>,
     /// The file imports `@prisma/client`.
     prisma: bool,
     /// The file names Prisma anywhere (a `PrismaService`, a `prisma` import
@@ -327,9 +324,10 @@ struct Reader<'f> {
 
 impl<'f> Reader<'f> {
     /// The first pass: repositories and models the file declares.
-    fn learn(&mut self, root: Node<'_>) {
+    fn learn(&mut self, root: Node<'f>) {
         let file = self.file;
         walk(root, |node| {
+            self.locals.learn(file, node);
             match node.kind() {
                 "required_parameter" | "optional_parameter" => {
                     let Some(name) = node.child_by_field_name("pattern") else {
@@ -338,8 +336,8 @@ impl<'f> Reader<'f> {
                     if name.kind() != "identifier" {
                         return true;
                     }
-                    let this = has_child(node, "accessibility_modifier")
-                        || has_child(node, "readonly");
+                    let this =
+                        has_child(node, "accessibility_modifier") || has_child(node, "readonly");
                     let key = if this {
                         format!("this.{}", file.text_of(name))
                     } else {
@@ -460,7 +458,9 @@ impl<'f> Reader<'f> {
             }
         }
         let annotation = node.child_by_field_name("type")?;
-        let generic = annotation.named_child(0).filter(|t| t.kind() == "generic_type")?;
+        let generic = annotation
+            .named_child(0)
+            .filter(|t| t.kind() == "generic_type")?;
         let name = generic
             .child_by_field_name("name")
             .map_or("", |n| file.text_of(n));
@@ -482,7 +482,7 @@ impl<'f> Reader<'f> {
         if value.kind() != "call_expression" {
             return None;
         }
-        let chain = flatten(self.file, &GRAMMAR, value)?;
+        let chain = flatten(self.file, &GRAMMAR, value, &[])?;
         let last = chain.steps.last()?;
         if last.name != "getRepository" && last.name != "getMongoRepository" {
             return None;
@@ -492,14 +492,14 @@ impl<'f> Reader<'f> {
             .then(|| Bound::Repository(self.file.text_of(entity).to_string()))
     }
 
-    fn start(&mut self, chain: &Chain<'_>, api: String, state: State) -> usize {
-        let index = self.facts.start(chain.top, api);
+    fn start(&mut self, chain: &Chain<'_, 'f>, api: String, state: State) -> usize {
+        let index = self.facts.start(chain, api);
         add_table(self.facts.get(index), &state.entity);
         self.states.push(state);
         index
     }
 
-    fn chain(&mut self, chain: &Chain<'_>) {
+    fn chain(&mut self, chain: &Chain<'_, 'f>) {
         let index = self
             .continued(chain)
             .or_else(|| self.prisma(chain))
@@ -514,19 +514,19 @@ impl<'f> Reader<'f> {
             self.states[index].flavor,
             Flavor::QueryBuilder | Flavor::Mongoose
         ) {
-            if let Some(name) = assigned_name(self.file, chain.top) {
-                self.facts.bind(chain.top, name, index);
+            if let Some(name) = assigned_name(self.file, chain) {
+                self.facts.bind(chain, name, index);
             }
         }
     }
 
     /// A chain on a variable holding a query: `qb.andWhere(…)`,
     /// `query.sort(…)`.
-    fn continued(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn continued(&mut self, chain: &Chain<'_, 'f>) -> Option<usize> {
         if chain.head.len() != 1 || chain.root.kind() != "identifier" {
             return None;
         }
-        let index = self.facts.bound(chain.top, chain.head[0])?;
+        let index = self.facts.bound(chain, chain.head[0])?;
         self.steps(index, &chain.steps);
         Some(index)
     }
@@ -541,7 +541,7 @@ impl<'f> Reader<'f> {
 
     // ----- Prisma -----
 
-    fn prisma(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn prisma(&mut self, chain: &Chain<'_, 'f>) -> Option<usize> {
         let step = chain.steps.first()?;
         if !PRISMA_METHODS.contains(&step.name) {
             return None;
@@ -570,22 +570,30 @@ impl<'f> Reader<'f> {
         let file = self.file;
         let fact = self.facts.get(index);
         fact.limited = PRISMA_LIMITING.contains(&step.name);
-        if let Some(options) = args.named_child(0).and_then(|a| object_value(file, a)) {
-            prisma_options(file, fact, model, options);
+        if let Some((options, _)) = args
+            .named_child(0)
+            .and_then(|a| self.locals.object(file, a))
+        {
+            prisma_options(file, &self.locals, fact, model, options);
         }
         Some(index)
     }
 
     // ----- TypeORM repositories, entity managers and query builders -----
 
-    fn repository(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn repository(&mut self, chain: &Chain<'_, 'f>) -> Option<usize> {
         match self.bound_receiver(chain) {
             Some((position, bound)) => self.bound_query(chain, position, bound),
             None => self.manager(chain),
         }
     }
 
-    fn bound_query(&mut self, chain: &Chain<'_>, position: usize, bound: Bound) -> Option<usize> {
+    fn bound_query(
+        &mut self,
+        chain: &Chain<'_, 'f>,
+        position: usize,
+        bound: Bound,
+    ) -> Option<usize> {
         let file = self.file;
         let step = chain.steps.get(position)?;
         let args = step.args()?;
@@ -596,7 +604,9 @@ impl<'f> Reader<'f> {
                     .and_then(|a| string_value(file, a))
                     .unwrap_or_default();
                 let mut state = State::new(Flavor::QueryBuilder, &entity);
-                state.aliases.push((alias.to_string(), Some(entity.clone())));
+                state
+                    .aliases
+                    .push((alias.to_string(), Some(entity.clone())));
                 let api = callee_text(file, step.node);
                 let index = self.start(chain, api, state);
                 self.builder_steps(index, &chain.steps[position + 1..]);
@@ -608,7 +618,7 @@ impl<'f> Reader<'f> {
                 let index = self.start(chain, api, State::new(Flavor::Options, &entity));
                 let fact = self.facts.get(index);
                 fact.limited = limited;
-                read_arguments(file, fact, &entity, takes, args, 0);
+                read_arguments(file, &self.locals, fact, &entity, takes, args, 0);
                 Some(index)
             }
             Bound::SequelizeModel(model) => {
@@ -617,7 +627,7 @@ impl<'f> Reader<'f> {
                 let index = self.start(chain, api, State::new(Flavor::Options, &model));
                 let fact = self.facts.get(index);
                 fact.limited = limited;
-                read_arguments(file, fact, &model, takes, args, 0);
+                read_arguments(file, &self.locals, fact, &model, takes, args, 0);
                 Some(index)
             }
             Bound::MongooseModel(model) => {
@@ -630,7 +640,7 @@ impl<'f> Reader<'f> {
 
     /// The first step on a receiver bound to an entity: `this.orders.find`,
     /// `dataSource.getRepository(Order).findOneBy`.
-    fn bound_receiver(&self, chain: &Chain<'_>) -> Option<(usize, Bound)> {
+    fn bound_receiver(&self, chain: &Chain<'_, 'f>) -> Option<(usize, Bound)> {
         if !chain.head.is_empty() {
             if let Some(bound) = self.bound.get(&chain.head.join(".")) {
                 return Some((0, bound.clone()));
@@ -651,7 +661,7 @@ impl<'f> Reader<'f> {
 
     /// `manager.find(Order, { where })`, `em.createQueryBuilder(Order, "o")`,
     /// `dataSource.createQueryBuilder().from(Order, "o")`.
-    fn manager(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn manager(&mut self, chain: &Chain<'_, 'f>) -> Option<usize> {
         let file = self.file;
         let receiver = chain.head.last()?.to_ascii_lowercase();
         let is_manager = receiver.ends_with("manager")
@@ -674,7 +684,9 @@ impl<'f> Reader<'f> {
                 entity,
                 args.named_child(1).and_then(|a| string_value(file, a)),
             ) {
-                state.aliases.push((alias.to_string(), Some(entity.to_string())));
+                state
+                    .aliases
+                    .push((alias.to_string(), Some(entity.to_string())));
             }
             let api = callee_text(file, step.node);
             let index = self.start(chain, api, state);
@@ -687,7 +699,7 @@ impl<'f> Reader<'f> {
         let index = self.start(chain, api, State::new(Flavor::Options, entity));
         let fact = self.facts.get(index);
         fact.limited = limited;
-        read_arguments(file, fact, entity, takes, args, 1);
+        read_arguments(file, &self.locals, fact, entity, takes, args, 1);
         Some(index)
     }
 
@@ -710,9 +722,10 @@ impl<'f> Reader<'f> {
                             state.entity = entity.to_string();
                         }
                         let alias = args.named_child(1).and_then(|a| string_value(file, a));
-                        state
-                            .aliases
-                            .push((alias.unwrap_or(entity).to_string(), Some(entity.to_string())));
+                        state.aliases.push((
+                            alias.unwrap_or(entity).to_string(),
+                            Some(entity.to_string()),
+                        ));
                         add_table(self.facts.get(index), entity);
                     }
                 }
@@ -740,7 +753,12 @@ impl<'f> Reader<'f> {
                     }
                     if let Some(condition) = args.named_child(2).and_then(|a| string_value(file, a))
                     {
-                        builder_condition(&self.states[index], self.facts.get(index), condition, Clause::Join);
+                        builder_condition(
+                            &self.states[index],
+                            self.facts.get(index),
+                            condition,
+                            Clause::Join,
+                        );
                     }
                 }
                 "where" | "andWhere" | "orWhere" => {
@@ -748,7 +766,13 @@ impl<'f> Reader<'f> {
                         builder_condition(state, self.facts.get(index), condition, Clause::Where);
                     } else if let Some(object) = first.and_then(|a| object_value(file, a)) {
                         let entity = state.entity.clone();
-                        where_object(file, self.facts.get(index), &entity, object, Dialect::Options);
+                        where_object(
+                            file,
+                            self.facts.get(index),
+                            &entity,
+                            object,
+                            Dialect::Options,
+                        );
                     }
                 }
                 "orderBy" | "addOrderBy" | "groupBy" | "addGroupBy" => {
@@ -781,7 +805,7 @@ impl<'f> Reader<'f> {
 
     // ----- Capitalised models: TypeORM ActiveRecord, Sequelize, Mongoose -----
 
-    fn model(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn model(&mut self, chain: &Chain<'_, 'f>) -> Option<usize> {
         let file = self.file;
         let model = *chain.head.last()?;
         if model.len() < 2 || !is_capitalised(model) || !self.is_model(model) {
@@ -794,12 +818,16 @@ impl<'f> Reader<'f> {
         if first.is_some_and(|f| GRAMMAR.functions.contains(&f.kind())) {
             return None;
         }
-        let object = first.and_then(|a| object_value(file, a));
+        let object = first
+            .and_then(|a| self.locals.object(file, a))
+            .map(|(o, _)| o);
         let options = object.is_some_and(|o| has_option_keys(file, o));
         let api = callee_text(file, step.node);
+        // A filter rather than find options, in a file that imports no SQL
+        // ORM, is Mongo's.
         let mongo = mongoose_method(step.name).is_some()
             && !options
-            && (self.mongoose || (object.is_some() && !self.typeorm && !self.sequelize));
+            && (self.mongoose || (first.is_some() && !self.typeorm && !self.sequelize));
         if !mongo {
             let method = if self.typeorm {
                 typeorm_method(step.name).or_else(|| sequelize_method(step.name))
@@ -807,13 +835,15 @@ impl<'f> Reader<'f> {
                 sequelize_method(step.name).or_else(|| typeorm_method(step.name))
             };
             if let Some((takes, limited)) = method {
-                if first.is_none() && !(self.typeorm || self.sequelize) {
+                // `User.find()` alone could be any library's.
+                let ambiguous = matches!(step.name, "find" | "findOne" | "count" | "exists");
+                if first.is_none() && ambiguous && !(self.typeorm || self.sequelize) {
                     return None;
                 }
                 let index = self.start(chain, api, State::new(Flavor::Options, model));
                 let fact = self.facts.get(index);
                 fact.limited = limited;
-                read_arguments(file, fact, model, takes, args, 0);
+                read_arguments(file, &self.locals, fact, model, takes, args, 0);
                 return Some(index);
             }
         }
@@ -845,7 +875,7 @@ impl<'f> Reader<'f> {
 
     fn mongoose_query(
         &mut self,
-        chain: &Chain<'_>,
+        chain: &Chain<'_, 'f>,
         position: usize,
         api: String,
         model: &str,
@@ -857,7 +887,7 @@ impl<'f> Reader<'f> {
         let index = self.start(chain, api, State::new(Flavor::Mongoose, model));
         let fact = self.facts.get(index);
         fact.limited = limited;
-        read_arguments(file, fact, model, takes, args, 0);
+        read_arguments(file, &self.locals, fact, model, takes, args, 0);
         self.mongoose_steps(index, &chain.steps[position + 1..]);
         Some(index)
     }
@@ -875,7 +905,12 @@ impl<'f> Reader<'f> {
                 "sort" => {
                     if let Some(text) = first.and_then(|a| string_value(file, a)) {
                         for field in text.split_whitespace() {
-                            add_use(fact, &model, field.trim_start_matches(['-', '+']), Clause::OrderBy);
+                            add_use(
+                                fact,
+                                &model,
+                                field.trim_start_matches(['-', '+']),
+                                Clause::OrderBy,
+                            );
                         }
                     } else if let Some(object) = first.and_then(|a| object_value(file, a)) {
                         for (key, _) in entries(file, object) {
@@ -901,39 +936,45 @@ impl<'f> Reader<'f> {
 
 /// Reads a find call's arguments, the filter or options starting at
 /// argument `skip` (after a manager's entity).
-fn read_arguments(
+fn read_arguments<'t>(
     file: &SourceFile,
+    locals: &Locals<'t>,
     fact: &mut QueryFact,
     model: &str,
     takes: Takes,
-    args: Node<'_>,
+    args: Node<'t>,
     skip: u32,
 ) {
-    let argument = |n: u32| args.named_child(skip + n).and_then(|a| object_value(file, a));
+    let argument = |n: u32| args.named_child(skip + n);
+    let options = |n: u32| {
+        argument(n)
+            .and_then(|a| locals.object(file, a))
+            .map(|(o, _)| o)
+    };
     match takes {
         Takes::Options => {
-            if let Some(options) = argument(0) {
-                find_options(file, fact, model, options);
-            }
-        }
-        Takes::Where | Takes::Criteria => {
-            if let Some(object) = argument(0) {
-                where_object(file, fact, model, object, Dialect::Options);
+            if let Some(options) = options(0) {
+                find_options(file, locals, fact, model, options);
             }
         }
         Takes::ValuesThenOptions | Takes::ColumnThenOptions => {
-            if let Some(options) = argument(1) {
-                find_options(file, fact, model, options);
+            if let Some(options) = options(1) {
+                find_options(file, locals, fact, model, options);
+            }
+        }
+        Takes::Where | Takes::Criteria => {
+            if let Some(value) = argument(0) {
+                where_value(file, locals, fact, model, value, Dialect::Options);
             }
         }
         Takes::ColumnThenWhere => {
-            if let Some(object) = argument(1) {
-                where_object(file, fact, model, object, Dialect::Options);
+            if let Some(value) = argument(1) {
+                where_value(file, locals, fact, model, value, Dialect::Options);
             }
         }
         Takes::Filter => {
-            if let Some(filter) = argument(0) {
-                where_object(file, fact, model, filter, Dialect::Mongo);
+            if let Some(value) = argument(0) {
+                where_value(file, locals, fact, model, value, Dialect::Mongo);
             }
         }
         Takes::Key | Takes::Nothing => {}
@@ -941,17 +982,19 @@ fn read_arguments(
 }
 
 /// `{ where, orderBy, take, cursor, by }` of a Prisma call.
-fn prisma_options(file: &SourceFile, fact: &mut QueryFact, model: &str, options: Node<'_>) {
+fn prisma_options<'t>(
+    file: &SourceFile,
+    locals: &Locals<'t>,
+    fact: &mut QueryFact,
+    model: &str,
+    options: Node<'t>,
+) {
     for (key, value) in entries(file, options) {
         let (Key::Name(key), Some(value)) = (key, value) else {
             continue;
         };
         match key.as_str() {
-            "where" | "cursor" => {
-                if let Some(object) = object_value(file, value) {
-                    where_object(file, fact, model, object, Dialect::Prisma);
-                }
-            }
+            "where" | "cursor" => where_value(file, locals, fact, model, value, Dialect::Prisma),
             "orderBy" => {
                 for object in objects_of(file, value) {
                     for (key, value) in entries(file, object) {
@@ -960,14 +1003,16 @@ fn prisma_options(file: &SourceFile, fact: &mut QueryFact, model: &str, options:
                             continue;
                         }
                         // `{ user: { name: "asc" } }` sorts by a relation.
-                        let relation = value
-                            .and_then(|v| object_value(file, v))
-                            .is_some_and(|o| {
-                                entries(file, o).iter().any(|(k, _)| {
-                                    !matches!(k, Key::Name(n) if n == "sort" || n == "nulls")
-                                })
-                            });
-                        let clause = if relation { Clause::Join } else { Clause::OrderBy };
+                        let relation = value.and_then(|v| object_value(file, v)).is_some_and(|o| {
+                            entries(file, o).iter().any(
+                                |(k, _)| !matches!(k, Key::Name(n) if n == "sort" || n == "nulls"),
+                            )
+                        });
+                        let clause = if relation {
+                            Clause::Join
+                        } else {
+                            Clause::OrderBy
+                        };
                         add_use(fact, model, &key, clause);
                     }
                 }
@@ -984,17 +1029,24 @@ fn prisma_options(file: &SourceFile, fact: &mut QueryFact, model: &str, options:
 }
 
 /// TypeORM and Sequelize find options.
-fn find_options(file: &SourceFile, fact: &mut QueryFact, model: &str, options: Node<'_>) {
+fn find_options<'t>(
+    file: &SourceFile,
+    locals: &Locals<'t>,
+    fact: &mut QueryFact,
+    model: &str,
+    options: Node<'t>,
+) {
     for (key, value) in entries(file, options) {
         let (Key::Name(key), Some(value)) = (key, value) else {
             continue;
         };
         match key.as_str() {
-            "where" => {
+            "where" if unwrap(value).kind() == "array" => {
                 for object in objects_of(file, value) {
                     where_object(file, fact, model, object, Dialect::Options);
                 }
             }
+            "where" => where_value(file, locals, fact, model, value, Dialect::Options),
             "order" => order_option(file, fact, model, value),
             "group" => {
                 for field in strings_of(file, value) {
@@ -1040,7 +1092,11 @@ fn order_option(file: &SourceFile, fact: &mut QueryFact, model: &str, value: Nod
                     .iter()
                     .any(|(k, _)| !matches!(k, Key::Name(n) if n == "direction" || n == "nulls"))
             });
-            let clause = if relation { Clause::Join } else { Clause::OrderBy };
+            let clause = if relation {
+                Clause::Join
+            } else {
+                Clause::OrderBy
+            };
             add_use(fact, model, &key, clause);
         }
         return;
@@ -1127,43 +1183,57 @@ fn where_object(
                 }
                 continue;
             }
-            let inner = value.and_then(|v| object_value(file, v));
-            let clause = match (inner, dialect) {
-                (None, _) | (Some(_), Dialect::Mongo) => Clause::Where,
-                (Some(inner), Dialect::Prisma) => {
-                    let keys = entries(file, inner);
-                    if keys.iter().all(|(k, _)| {
-                        matches!(k, Key::Name(n) if PRISMA_OPERATORS.contains(&n.as_str()))
-                    }) {
-                        Clause::Where
-                    } else if let Some(parts) = compound_unique(&name, &keys) {
-                        // `userId_orgId: { userId, orgId }`.
-                        for part in parts {
-                            add_use(fact, model, &part, Clause::Where);
-                        }
-                        continue;
-                    } else {
-                        Clause::Join
-                    }
-                }
-                (Some(inner), Dialect::Options) => {
-                    let keys = entries(file, inner);
-                    let operators = keys.iter().all(|(k, _)| match k {
-                        Key::Computed(_) => true,
-                        Key::Name(n) => n.starts_with('$'),
-                        Key::Other => false,
-                    });
-                    if operators && !keys.is_empty() {
-                        Clause::Where
-                    } else {
-                        Clause::Join
-                    }
-                }
-            };
-            add_use(fact, model, &name, clause);
+            field_condition(file, fact, model, &name, value, dialect);
         }
         stack.extend(nested.into_iter().rev().map(|o| (o, depth + 1)));
     }
+}
+
+/// One field of a where object: an operator object or a value is a
+/// condition on the field, a nested filter a join on the relation.
+fn field_condition(
+    file: &SourceFile,
+    fact: &mut QueryFact,
+    model: &str,
+    name: &str,
+    value: Option<Node<'_>>,
+    dialect: Dialect,
+) {
+    let inner = value.and_then(|v| object_value(file, v));
+    let clause = match (inner, dialect) {
+        (None, _) | (Some(_), Dialect::Mongo) => Clause::Where,
+        (Some(inner), Dialect::Prisma) => {
+            let keys = entries(file, inner);
+            if keys
+                .iter()
+                .all(|(k, _)| matches!(k, Key::Name(n) if PRISMA_OPERATORS.contains(&n.as_str())))
+            {
+                Clause::Where
+            } else if let Some(parts) = compound_unique(name, &keys) {
+                // `userId_orgId: { userId, orgId }`.
+                for part in parts {
+                    add_use(fact, model, &part, Clause::Where);
+                }
+                return;
+            } else {
+                Clause::Join
+            }
+        }
+        (Some(inner), Dialect::Options) => {
+            let keys = entries(file, inner);
+            let operators = keys.iter().all(|(k, _)| match k {
+                Key::Computed(_) => true,
+                Key::Name(n) => n.starts_with('$'),
+                Key::Other => false,
+            });
+            if operators && !keys.is_empty() {
+                Clause::Where
+            } else {
+                Clause::Join
+            }
+        }
+    };
+    add_use(fact, model, name, clause);
 }
 
 /// `userId_orgId: { userId: 1, orgId: 2 }` → the parts, when the key is
@@ -1182,6 +1252,93 @@ fn compound_unique(name: &str, keys: &[(Key, Option<Node<'_>>)]) -> Option<Vec<S
     (parts.join("_") == name).then_some(parts)
 }
 
+/// Object literals held in local constants (`const where = { … }`) and
+/// keys added to them later (`where.title = { contains: q }`), for calls
+/// that pass their filter or options by name.
+#[derive(Default)]
+struct Locals<'t> {
+    objects: Vec<(&'t str, Node<'t>)>,
+    assigned: Vec<(&'t str, &'t str, Node<'t>)>,
+}
+
+impl<'t> Locals<'t> {
+    fn learn(&mut self, file: &'t SourceFile, node: Node<'t>) {
+        match node.kind() {
+            "variable_declarator" => {
+                let (Some(name), Some(value)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ) else {
+                    return;
+                };
+                let value = unwrap(value);
+                if name.kind() == "identifier" && value.kind() == "object" {
+                    self.objects.push((file.text_of(name), value));
+                }
+            }
+            "assignment_expression" => {
+                let (Some(left), Some(value)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    return;
+                };
+                let (Some(object), Some(property)) = (
+                    left.child_by_field_name("object"),
+                    left.child_by_field_name("property"),
+                ) else {
+                    return;
+                };
+                if left.kind() == "member_expression" && object.kind() == "identifier" {
+                    self.assigned
+                        .push((file.text_of(object), file.text_of(property), value));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The object literal `node` is, or the one the local it names was
+    /// declared with before it; with that name.
+    fn object(&self, file: &SourceFile, node: Node<'t>) -> Option<(Node<'t>, Option<&'t str>)> {
+        let node = unwrap(node);
+        if node.kind() == "object" {
+            return Some((node, None));
+        }
+        if !matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
+            return None;
+        }
+        let name = file.text_of(node);
+        self.objects
+            .iter()
+            .rev()
+            .find(|(n, object)| *n == name && object.start_byte() < node.start_byte())
+            .map(|(n, object)| (*object, Some(*n)))
+    }
+}
+
+/// A where object given inline or by name, with the keys code adds to
+/// the named one.
+fn where_value<'t>(
+    file: &SourceFile,
+    locals: &Locals<'t>,
+    fact: &mut QueryFact,
+    model: &str,
+    value: Node<'t>,
+    dialect: Dialect,
+) {
+    let Some((object, name)) = locals.object(file, value) else {
+        return;
+    };
+    where_object(file, fact, model, object, dialect);
+    let Some(name) = name else {
+        return;
+    };
+    for (_, key, value) in locals.assigned.iter().filter(|(n, _, _)| *n == name) {
+        field_condition(file, fact, model, key, Some(*value), dialect);
+    }
+}
+
 /// An object key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Key {
@@ -1193,15 +1350,15 @@ enum Key {
     Other,
 }
 
-/// The entries of an object literal; shorthand properties have no value
-/// node worth reading (the value is a local variable).
+/// The entries of an object literal; a shorthand property is its own
+/// value (a local variable).
 fn entries<'t>(file: &SourceFile, object: Node<'t>) -> Vec<(Key, Option<Node<'t>>)> {
     let mut found = Vec::new();
     let mut cursor = object.walk();
     for child in object.named_children(&mut cursor) {
         match child.kind() {
             "shorthand_property_identifier" => {
-                found.push((Key::Name(file.text_of(child).to_string()), None));
+                found.push((Key::Name(file.text_of(child).to_string()), Some(child)));
             }
             "pair" => {
                 let (Some(key), value) = (
@@ -1212,8 +1369,9 @@ fn entries<'t>(file: &SourceFile, object: Node<'t>) -> Vec<(Key, Option<Node<'t>
                 };
                 let key = match key.kind() {
                     "property_identifier" | "number" => Key::Name(file.text_of(key).to_string()),
-                    "string" => string_value(file, key)
-                        .map_or(Key::Other, |s| Key::Name(s.to_string())),
+                    "string" => {
+                        string_value(file, key).map_or(Key::Other, |s| Key::Name(s.to_string()))
+                    }
                     "computed_property_name" => Key::Computed(compact(file.text_of(key))),
                     _ => Key::Other,
                 };
@@ -1315,24 +1473,19 @@ fn callee_text(file: &SourceFile, call: Node<'_>) -> String {
 
 /// `const qb = …`, `let query = …`, `qb = …`: the variable a chain is
 /// assigned to.
-fn assigned_name<'t>(file: &'t SourceFile, top: Node<'_>) -> Option<&'t str> {
-    let mut node = top;
-    while let Some(parent) = node.parent() {
-        match parent.kind() {
-            "parenthesized_expression" | "await_expression" | "as_expression"
-            | "non_null_expression" => node = parent,
-            "variable_declarator" => {
-                let name = parent.child_by_field_name("name")?;
-                return (name.kind() == "identifier").then(|| file.text_of(name));
-            }
-            "assignment_expression" => {
-                let left = parent.child_by_field_name("left")?;
-                return (left.kind() == "identifier").then(|| file.text_of(left));
-            }
-            _ => return None,
-        }
-    }
-    None
+fn assigned_name<'t>(file: &'t SourceFile, chain: &Chain<'_, 't>) -> Option<&'t str> {
+    let (parent, _, _) = chain.outer(&[
+        "parenthesized_expression",
+        "await_expression",
+        "as_expression",
+        "non_null_expression",
+    ])?;
+    let name = match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name")?,
+        "assignment_expression" => parent.child_by_field_name("left")?,
+        _ => return None,
+    };
+    (name.kind() == "identifier").then(|| file.text_of(name))
 }
 
 /// `mongoose.model("User", schema)`, `model<IUser>(…)`,
@@ -1346,10 +1499,7 @@ fn declares_model(file: &SourceFile, value: Node<'_>) -> bool {
         .child_by_field_name("function")
         .map_or("", |f| file.text_of(f));
     let callee = callee.split('<').next().unwrap_or("");
-    matches!(
-        callee.rsplit('.').next(),
-        Some("model" | "define")
-    )
+    matches!(callee.rsplit('.').next(), Some("model" | "define"))
 }
 
 fn has_child(node: Node<'_>, kind: &str) -> bool {

@@ -14,8 +14,8 @@ mod tests;
 use redflag_syntax::tree_sitter::Node;
 
 use super::{
-    add_table, add_use, flatten, is_capitalised, is_chain_top, methods_after, string_value,
-    Chain, Facts, Grammar, Step, StepKind, MAX_NESTING,
+    add_table, add_use, is_capitalised, methods_after, read_chains, string_value, Chain, Facts,
+    Grammar, Step, StepKind, MAX_NESTING,
 };
 use crate::facts::data::{Clause, QueryFact};
 use crate::facts::routes::walk;
@@ -44,14 +44,7 @@ static GRAMMAR: Grammar = Grammar {
 /// Words a file must contain to be read: manager and query method names
 /// every Django or SQLAlchemy query spells.
 const PREFILTER: &[&str] = &[
-    "objects",
-    "filter",
-    "exclude",
-    "order_by",
-    "query(",
-    "select(",
-    "_or_404(",
-    ".get(",
+    "objects", "filter", "exclude", "order_by", "query(", "select(", "_or_404(", ".get(",
 ];
 
 /// Django lookups and transforms: `field__<lookup>` names `field`.
@@ -97,8 +90,16 @@ const DJANGO_LOOKUPS: &[&str] = &[
     "len",
 ];
 
-/// Queryset methods a custom manager may start a chain with.
+/// Queryset methods a manager chain starts with (`create`, `raw` and
+/// custom manager methods are not read).
 const DJANGO_METHODS: &[&str] = &[
+    "in_bulk",
+    "iterator",
+    "distinct",
+    "using",
+    "select_for_update",
+    "update",
+    "delete",
     "filter",
     "exclude",
     "get",
@@ -155,10 +156,22 @@ const SQLALCHEMY_LIMITING: &[&str] = &[
 ];
 
 /// Session methods that run a statement.
-const EXECUTE: &[&str] = &["execute", "exec", "scalars", "scalar", "stream", "stream_scalars"];
+const EXECUTE: &[&str] = &[
+    "execute",
+    "exec",
+    "scalars",
+    "scalar",
+    "stream",
+    "stream_scalars",
+];
 
 /// Calls that page whatever queryset or statement they are given.
-const PAGINATORS: &[&str] = &["Paginator", "paginate", "paginate_queryset", "paginate_query"];
+const PAGINATORS: &[&str] = &[
+    "Paginator",
+    "paginate",
+    "paginate_queryset",
+    "paginate_query",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flavor {
@@ -188,13 +201,8 @@ pub(super) fn collect(file: &SourceFile) -> Vec<QueryFact> {
         facts: Facts::new(file, &GRAMMAR),
         states: Vec::new(),
     };
-    walk(tree.root_node(), |node| {
-        if matches!(node.kind(), "call" | "subscript") && is_chain_top(&GRAMMAR, node) {
-            if let Some(chain) = flatten(file, &GRAMMAR, node) {
-                reader.chain(&chain);
-            }
-        }
-        true
+    read_chains(file, &GRAMMAR, tree.root_node(), |chain| {
+        reader.chain(chain)
     });
     reader.facts.finish()
 }
@@ -207,7 +215,7 @@ struct Reader<'f> {
 }
 
 impl Reader<'_> {
-    fn chain(&mut self, chain: &Chain<'_>) {
+    fn chain(&mut self, chain: &Chain<'_, '_>) {
         let index = if let Some(index) = self.continued(chain) {
             Some(index)
         } else if let Some(index) = self.django(chain) {
@@ -219,14 +227,14 @@ impl Reader<'_> {
             self.bound_arguments(chain);
         }
         if let Some(index) = index {
-            if let Some(name) = assigned_name(self.file, chain.top) {
-                self.facts.bind(chain.top, name, index);
+            if let Some(name) = assigned_name(self.file, chain) {
+                self.facts.bind(chain, name, index);
             }
         }
     }
 
-    fn start(&mut self, chain: &Chain<'_>, api: String, state: State) -> usize {
-        let index = self.facts.start(chain.top, api);
+    fn start(&mut self, chain: &Chain<'_, '_>, api: String, state: State) -> usize {
+        let index = self.facts.start(chain, api);
         add_table(self.facts.get(index), &state.entity);
         self.states.push(state);
         index
@@ -234,11 +242,11 @@ impl Reader<'_> {
 
     /// A chain on a variable that holds a query: `qs.filter(…)`,
     /// `qs[:20]`, `stmt.where(…)`.
-    fn continued(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn continued(&mut self, chain: &Chain<'_, '_>) -> Option<usize> {
         if chain.head.len() != 1 || chain.root.kind() != "identifier" {
             return None;
         }
-        let index = self.facts.bound(chain.top, chain.head[0])?;
+        let index = self.facts.bound(chain, chain.head[0])?;
         match self.states[index].flavor {
             Flavor::Django => self.django_steps(index, &chain.steps),
             Flavor::SqlAlchemy => self.sqlalchemy_steps(index, &chain.steps),
@@ -248,7 +256,7 @@ impl Reader<'_> {
 
     /// Calls given a variable that holds a query: a paginator bounds it,
     /// `session.execute(stmt).first()` runs it bounded.
-    fn bound_arguments(&mut self, chain: &Chain<'_>) {
+    fn bound_arguments(&mut self, chain: &Chain<'_, '_>) {
         for (position, step) in chain.steps.iter().enumerate() {
             let Some(args) = step.args() else {
                 continue;
@@ -258,12 +266,12 @@ impl Reader<'_> {
                 if arg.kind() != "identifier" {
                     continue;
                 }
-                let Some(index) = self.facts.bound(chain.top, self.file.text_of(arg)) else {
+                let Some(index) = self.facts.bound(chain, self.file.text_of(arg)) else {
                     continue;
                 };
                 let later = chain.steps[position + 1..].iter().map(|s| s.name);
                 let limited = PAGINATORS.contains(&step.name)
-                    || step.name == "scalar"
+                    || matches!(step.name, "scalar" | "first_or_404" | "one_or_404")
                     || (EXECUTE.contains(&step.name)
                         && later.clone().any(|m| SQLALCHEMY_LIMITING.contains(&m)));
                 if limited {
@@ -275,16 +283,15 @@ impl Reader<'_> {
 
     // ----- Django -----
 
-    fn django(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn django(&mut self, chain: &Chain<'_, '_>) -> Option<usize> {
         let first = chain.steps.first()?;
         if let [.., model, manager] = chain.head.as_slice() {
-            let is_manager = *manager == "objects"
-                || (*manager != "query"
-                    && !manager.starts_with('_')
-                    && manager.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                    && DJANGO_METHODS.contains(&first.name)
-                    && first.args().is_some()
-                    && self.is_django_model(model));
+            let is_manager = DJANGO_METHODS.contains(&first.name)
+                && (*manager == "objects"
+                    || (*manager != "query"
+                        && !manager.starts_with('_')
+                        && manager.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                        && self.is_django_model(model)));
             if !is_capitalised(model) || !is_manager || first.args().is_none() {
                 return None;
             }
@@ -341,10 +348,10 @@ impl Reader<'_> {
         for step in steps {
             let fact = self.facts.get(index);
             match (step.name, step.kind) {
-                ("", StepKind::Index(index)) => {
-                    if index.kind() != "slice" || slice_has_stop(file.text_of(index)) {
-                        fact.limited = true;
-                    }
+                ("", StepKind::Index(index))
+                    if index.kind() != "slice" || slice_has_stop(file.text_of(index)) =>
+                {
+                    fact.limited = true;
                 }
                 (name, StepKind::Call(args)) => {
                     if DJANGO_LIMITING.contains(&name) {
@@ -367,7 +374,12 @@ impl Reader<'_> {
                         }
                         "annotate" => {
                             for field in std::mem::take(&mut self.states[index].values) {
-                                django_field(self.facts.get(index), &model, &field, Clause::GroupBy);
+                                django_field(
+                                    self.facts.get(index),
+                                    &model,
+                                    &field,
+                                    Clause::GroupBy,
+                                );
                             }
                         }
                         _ => {}
@@ -380,7 +392,7 @@ impl Reader<'_> {
 
     // ----- SQLAlchemy / SQLModel -----
 
-    fn sqlalchemy(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn sqlalchemy(&mut self, chain: &Chain<'_, '_>) -> Option<usize> {
         let file = self.file;
         // `session.query(User)…`: the first step named `query` on any
         // receiver, given a model.
@@ -434,11 +446,12 @@ impl Reader<'_> {
                 add_table(self.facts.get(index), other);
             }
             self.sqlalchemy_steps(index, &chain.steps[1..]);
-            self.consumer(index, chain.top);
+            self.consumer(index, chain);
             return Some(index);
         }
         // `session.get(User, user_id)`: by primary key.
-        if let (Some(receiver), "get" | "get_one") = (chain.head.last(), first.name) {
+        if let (Some(receiver), "get" | "get_one" | "get_or_404") = (chain.head.last(), first.name)
+        {
             let lower = receiver.to_ascii_lowercase();
             if !(lower.contains("session") || lower == "db") {
                 return None;
@@ -457,14 +470,13 @@ impl Reader<'_> {
 
     /// `session.execute(select(…)).scalar_one()`: the statement is bounded
     /// by how the session runs it.
-    fn consumer(&mut self, index: usize, statement: Node<'_>) {
-        let Some(call) = statement
-            .parent()
-            .filter(|p| p.kind() == "argument_list")
-            .and_then(|p| p.parent())
-        else {
+    fn consumer(&mut self, index: usize, chain: &Chain<'_, '_>) {
+        let [.., call, arguments] = chain.ancestors else {
             return;
         };
+        if arguments.kind() != "argument_list" {
+            return;
+        }
         let Some(callee) = call.child_by_field_name("function") else {
             return;
         };
@@ -474,10 +486,14 @@ impl Reader<'_> {
                 .map_or("", |a| self.file.text_of(a)),
             _ => "",
         };
-        if method == "scalar" {
+        if matches!(
+            method,
+            "scalar" | "first_or_404" | "one_or_404" | "paginate"
+        ) {
             self.facts.get(index).limited = true;
         } else if EXECUTE.contains(&method) {
-            let later = methods_after(self.file, &GRAMMAR, call);
+            let above = &chain.ancestors[..chain.ancestors.len() - 2];
+            let later = methods_after(self.file, &GRAMMAR, *call, above);
             if later.iter().any(|m| SQLALCHEMY_LIMITING.contains(m)) {
                 self.facts.get(index).limited = true;
             }
@@ -544,29 +560,24 @@ fn sqlalchemy_state(model: &str) -> State {
 }
 
 /// `qs = …` / `qs: QuerySet = …`: the variable a chain is assigned to.
-fn assigned_name<'t>(file: &'t SourceFile, top: Node<'_>) -> Option<&'t str> {
-    let mut node = top;
-    while let Some(parent) = node.parent() {
-        if matches!(parent.kind(), "parenthesized_expression" | "await") {
-            node = parent;
-            continue;
-        }
-        if parent.kind() != "assignment" {
-            return None;
-        }
-        let right = parent.child_by_field_name("right")?;
-        if right.id() != node.id() {
-            return None;
-        }
-        let left = parent.child_by_field_name("left")?;
-        return (left.kind() == "identifier").then(|| file.text_of(left));
+fn assigned_name<'t>(file: &'t SourceFile, chain: &Chain<'_, 't>) -> Option<&'t str> {
+    let (parent, child, _) = chain.outer(&["parenthesized_expression", "await"])?;
+    if parent.kind() != "assignment" {
+        return None;
     }
-    None
+    let right = parent.child_by_field_name("right")?;
+    if right.id() != child.id() {
+        return None;
+    }
+    let left = parent.child_by_field_name("left")?;
+    (left.kind() == "identifier").then(|| file.text_of(left))
 }
 
 /// `[:20]` and `[10:30]` bound a queryset; `[10:]` does not.
 fn slice_has_stop(text: &str) -> bool {
-    text.split(':').nth(1).is_some_and(|stop| !stop.trim().is_empty())
+    text.split(':')
+        .nth(1)
+        .is_some_and(|stop| !stop.trim().is_empty())
 }
 
 /// The names of a call's keyword arguments.
@@ -610,8 +621,12 @@ fn django_lookups(file: &SourceFile, fact: &mut QueryFact, model: &str, args: No
                 }
                 true
             }
-            "binary_operator" | "unary_operator" | "parenthesized_expression" | "argument_list"
-            | "not_operator" | "boolean_operator" => true,
+            "binary_operator"
+            | "unary_operator"
+            | "parenthesized_expression"
+            | "argument_list"
+            | "not_operator"
+            | "boolean_operator" => true,
             _ => node.id() == arg.id() && node.kind() != "lambda",
         });
     }
@@ -785,8 +800,14 @@ fn model_attributes<'t>(file: &'t SourceFile, expr: Node<'t>) -> Vec<(&'t str, &
                     children.push((object, right));
                 }
             }
-            "boolean_operator" | "binary_operator" | "unary_operator" | "not_operator"
-            | "parenthesized_expression" | "argument_list" | "tuple" | "list" => {
+            "boolean_operator"
+            | "binary_operator"
+            | "unary_operator"
+            | "not_operator"
+            | "parenthesized_expression"
+            | "argument_list"
+            | "tuple"
+            | "list" => {
                 let mut cursor = node.walk();
                 children.extend(node.named_children(&mut cursor).map(|c| (c, right)));
             }

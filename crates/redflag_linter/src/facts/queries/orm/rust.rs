@@ -14,8 +14,7 @@ mod tests;
 use redflag_syntax::tree_sitter::Node;
 
 use super::{
-    add_table, add_use, flatten, is_capitalised, is_chain_top, snake_case, Chain, Facts, Grammar,
-    Step,
+    add_table, add_use, is_capitalised, read_chains, snake_case, Chain, Facts, Grammar, Step,
 };
 use crate::facts::data::{Clause, QueryFact};
 use crate::facts::routes::walk;
@@ -28,7 +27,11 @@ static GRAMMAR: Grammar = Grammar {
     member_object: "value",
     member_property: "field",
     subscript: None,
-    wrappers: &["parenthesized_expression", "await_expression", "try_expression"],
+    wrappers: &[
+        "parenthesized_expression",
+        "await_expression",
+        "try_expression",
+    ],
     names: &["identifier", "scoped_identifier", "self"],
     functions: &["function_item", "closure_expression"],
     loops: &[
@@ -113,13 +116,8 @@ pub(super) fn collect(file: &SourceFile) -> Vec<QueryFact> {
         states: Vec::new(),
         dsl_tables: dsl_tables(file, tree.root_node()),
     };
-    walk(tree.root_node(), |node| {
-        if node.kind() == "call_expression" && is_chain_top(&GRAMMAR, node) {
-            if let Some(chain) = flatten(file, &GRAMMAR, node) {
-                reader.chain(&chain);
-            }
-        }
-        true
+    read_chains(file, &GRAMMAR, tree.root_node(), |chain| {
+        reader.chain(chain)
     });
     reader.facts.finish()
 }
@@ -136,10 +134,7 @@ fn dsl_tables(file: &SourceFile, root: Node<'_>) -> Vec<String> {
         let mut rest = text.as_str();
         while let Some(at) = rest.find("::dsl") {
             let before = &rest[..at];
-            let table = before
-                .rsplit([':', '{', ',', ' '])
-                .next()
-                .unwrap_or("");
+            let table = before.rsplit([':', '{', ',', ' ']).next().unwrap_or("");
             if !table.is_empty() && !tables.iter().any(|t| t == table) {
                 tables.push(table.to_string());
             }
@@ -158,31 +153,31 @@ struct Reader<'f> {
 }
 
 impl Reader<'_> {
-    fn chain(&mut self, chain: &Chain<'_>) {
+    fn chain(&mut self, chain: &Chain<'_, '_>) {
         let index = self
             .continued(chain)
             .or_else(|| self.diesel(chain))
             .or_else(|| self.sea_orm(chain));
         if let Some(index) = index {
-            if let Some(name) = assigned_name(self.file, chain.top) {
-                self.facts.bind(chain.top, name, index);
+            if let Some(name) = assigned_name(self.file, chain) {
+                self.facts.bind(chain, name, index);
             }
         }
     }
 
-    fn start(&mut self, chain: &Chain<'_>, api: String, state: State) -> usize {
-        let index = self.facts.start(chain.top, api);
+    fn start(&mut self, chain: &Chain<'_, '_>, api: String, state: State) -> usize {
+        let index = self.facts.start(chain, api);
         add_table(self.facts.get(index), &state.model);
         self.states.push(state);
         index
     }
 
     /// `query = query.filter(…)` on a boxed query kept in a variable.
-    fn continued(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn continued(&mut self, chain: &Chain<'_, '_>) -> Option<usize> {
         if chain.head.len() != 1 || chain.root.kind() != "identifier" {
             return None;
         }
-        let index = self.facts.bound(chain.top, chain.head[0])?;
+        let index = self.facts.bound(chain, chain.head[0])?;
         match self.states[index].flavor {
             Flavor::Diesel => self.diesel_steps(index, &chain.steps),
             Flavor::SeaOrm => self.sea_orm_steps(index, &chain.steps),
@@ -192,7 +187,7 @@ impl Reader<'_> {
 
     // ----- Diesel -----
 
-    fn diesel(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn diesel(&mut self, chain: &Chain<'_, '_>) -> Option<usize> {
         let [head] = chain.head.as_slice() else {
             return None;
         };
@@ -209,7 +204,10 @@ impl Reader<'_> {
         }
         // A table's query methods take no closures: `users.filter(|u| …)`
         // is an iterator.
-        let closure = first.args().and_then(|a| a.named_child(0)).is_some_and(|a| a.kind() == "closure_expression");
+        let closure = first
+            .args()
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|a| a.kind() == "closure_expression");
         if closure || first.args().is_none() {
             return None;
         }
@@ -229,7 +227,7 @@ impl Reader<'_> {
     fn diesel_steps(&mut self, index: usize, steps: &[Step<'_>]) {
         let file = self.file;
         let model = self.states[index].model.clone();
-        let bare_table = if self.dsl_tables.iter().any(|t| *t == model) {
+        let bare_table = if self.dsl_tables.contains(&model) {
             Some(model.clone())
         } else if self.dsl_tables.len() == 1 {
             Some(self.dsl_tables[0].clone())
@@ -264,7 +262,7 @@ impl Reader<'_> {
 
     // ----- SeaORM -----
 
-    fn sea_orm(&mut self, chain: &Chain<'_>) -> Option<usize> {
+    fn sea_orm(&mut self, chain: &Chain<'_, '_>) -> Option<usize> {
         if !chain.head.is_empty() {
             return None;
         }
@@ -275,7 +273,8 @@ impl Reader<'_> {
         }
         // `Entity::find()` takes nothing; `find_by_id(id)` one key.
         let arity = first.args().map_or(0, |a| a.named_child_count());
-        let expected = usize::from(start != "find" && start != "delete_many" && start != "update_many");
+        let expected =
+            usize::from(start != "find" && start != "delete_many" && start != "update_many");
         if arity != expected {
             return None;
         }
@@ -346,23 +345,18 @@ impl Reader<'_> {
 }
 
 /// `let query = …;`, `query = …;`: the variable a chain is assigned to.
-fn assigned_name<'t>(file: &'t SourceFile, top: Node<'_>) -> Option<&'t str> {
-    let mut node = top;
-    while let Some(parent) = node.parent() {
-        match parent.kind() {
-            "parenthesized_expression" | "await_expression" | "try_expression" => node = parent,
-            "let_declaration" => {
-                let pattern = parent.child_by_field_name("pattern")?;
-                return (pattern.kind() == "identifier").then(|| file.text_of(pattern));
-            }
-            "assignment_expression" => {
-                let left = parent.child_by_field_name("left")?;
-                return (left.kind() == "identifier").then(|| file.text_of(left));
-            }
-            _ => return None,
-        }
-    }
-    None
+fn assigned_name<'t>(file: &'t SourceFile, chain: &Chain<'_, 't>) -> Option<&'t str> {
+    let (parent, _, _) = chain.outer(&[
+        "parenthesized_expression",
+        "await_expression",
+        "try_expression",
+    ])?;
+    let name = match parent.kind() {
+        "let_declaration" => parent.child_by_field_name("pattern")?,
+        "assignment_expression" => parent.child_by_field_name("left")?,
+        _ => return None,
+    };
+    (name.kind() == "identifier").then(|| file.text_of(name))
 }
 
 /// `posts::table` (and `posts` from a `dsl` import) joined in.
@@ -383,7 +377,11 @@ fn joined_tables(file: &SourceFile, args: Node<'_>) -> Vec<String> {
 
 /// A column reference: `users::email` (named by its table module), or a
 /// bare `email` when a `dsl` import names the table.
-fn diesel_column(file: &SourceFile, node: Node<'_>, bare_table: Option<&str>) -> Option<(String, String)> {
+fn diesel_column(
+    file: &SourceFile,
+    node: Node<'_>,
+    bare_table: Option<&str>,
+) -> Option<(String, String)> {
     match node.kind() {
         "scoped_identifier" => {
             let text = compact(file.text_of(node));
@@ -392,7 +390,10 @@ fn diesel_column(file: &SourceFile, node: Node<'_>, bare_table: Option<&str>) ->
             let lowercase = |s: &str| s.starts_with(|c: char| c.is_ascii_lowercase());
             let schema_like = lowercase(table)
                 && lowercase(column)
-                && !matches!(table, "diesel" | "dsl" | "std" | "schema" | "self" | "crate" | "super");
+                && !matches!(
+                    table,
+                    "diesel" | "dsl" | "std" | "schema" | "self" | "crate" | "super"
+                );
             (schema_like && column != "table" && column != "star")
                 .then(|| (table.to_string(), column.to_string()))
         }

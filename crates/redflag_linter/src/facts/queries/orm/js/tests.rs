@@ -249,6 +249,8 @@ async function cleanup(userId) {
   const latest = await Order.findOne({ where: { userId }, order: [["createdAt", "DESC"]] });
   return { open, latest };
 }
+
+router.get("/orders", async (req, res) => res.json(await Order.findAll()));
 "#;
     assert_eq!(
         summaries("src/routes/users.js", code),
@@ -259,6 +261,7 @@ async function cleanup(userId) {
             "Order.update -> Order: W:Order.expiresAt @cleanup",
             "Order.destroy -> Order: W:Order.status @cleanup",
             "Order.findOne -> Order: W:Order.userId O:Order.createdAt limited @cleanup",
+            "Order.findAll -> Order:",
         ]
     );
 }
@@ -329,6 +332,48 @@ export class CatsService {
 }
 
 #[test]
+fn filters_and_options_kept_in_local_constants() {
+    let code = r#"
+import { Prisma } from "@prisma/client";
+import { prisma } from "~/server/db";
+
+export async function searchPosts(q?: string, tag?: string) {
+  const where: Prisma.PostWhereInput = { published: true };
+  if (q) where.title = { contains: q, mode: "insensitive" };
+  if (tag) where.tags = { some: { name: tag } };
+  const args = { where, orderBy: { createdAt: "desc" as const } };
+  const [posts, total] = await Promise.all([
+    prisma.post.findMany({ where, take: 20 }),
+    prisma.post.count({ where }),
+  ]);
+  const again = await prisma.post.findMany(args);
+  return { posts, total, again };
+}
+"#;
+    assert_eq!(
+        summaries("src/server/posts.ts", code),
+        [
+            "prisma.post.findMany -> post: W:post.published W:post.title J:post.tags limited @searchPosts",
+            "prisma.post.count -> post: W:post.published W:post.title J:post.tags limited @searchPosts",
+            "prisma.post.findMany -> post: W:post.published W:post.title J:post.tags O:post.createdAt @searchPosts",
+        ]
+    );
+    let mongo = r#"
+const Task = require("../models/task");
+
+exports.list = async (req, res) => {
+  const filter = { owner: req.user.id };
+  if (req.query.status) filter.status = req.query.status;
+  res.json(await Task.find(filter).sort({ dueAt: 1 }));
+};
+"#;
+    assert_eq!(
+        summaries("src/controllers/tasks.js", mongo),
+        ["mongoose:Task.find -> Task: W:Task.owner W:Task.status O:Task.dueAt @list"]
+    );
+}
+
+#[test]
 fn lookalikes_stay_silent() {
     let code = r#"
 import { Roles } from "./roles";
@@ -358,7 +403,11 @@ export async function helpers(users, cache) {
   return [active, admin, cached, key, role, young, total, rows, first];
 }
 "#;
-    assert!(summaries("src/lib/helpers.ts", code).is_empty(), "{:?}", summaries("src/lib/helpers.ts", code));
+    assert!(
+        summaries("src/lib/helpers.ts", code).is_empty(),
+        "{:?}",
+        summaries("src/lib/helpers.ts", code)
+    );
 }
 
 #[test]

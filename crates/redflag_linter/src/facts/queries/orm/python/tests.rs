@@ -118,6 +118,7 @@ def invoice_lines(request):
         items = OrderItem.objects.filter(order=order)
         lines.extend(items)
     owners = [Customer.objects.get(pk=pk) for pk in request.POST.getlist("ids")]
+    names = {c.name for c in Customer.objects.filter(vip=True)}
     while True:
         if Order.objects.filter(locked=True).exists():
             break
@@ -129,6 +130,7 @@ def invoice_lines(request):
             "Order.objects.filter -> Order: W:Order.status @invoice_lines",
             "OrderItem.objects.filter -> OrderItem: W:OrderItem.order loop @invoice_lines",
             "Customer.objects.get -> Customer: W:Customer.pk limited loop @invoice_lines",
+            "Customer.objects.filter -> Customer: W:Customer.vip @invoice_lines",
             "Order.objects.filter -> Order: W:Order.locked limited loop @invoice_lines",
         ]
     );
@@ -229,6 +231,47 @@ def profile(username):
             "Post.query.filter_by -> Post: W:Post.parent_id limited loop @profile",
         ]
     );
+}
+
+#[test]
+fn flask_sqlalchemy_3_helpers_and_enum_values() {
+    let code = r#"
+from flask import Blueprint
+from sqlalchemy import select
+from .extensions import db
+from .models import Post, User, PostStatus
+
+bp = Blueprint("blog", __name__)
+
+@bp.get("/u/<int:user_id>")
+def user(user_id):
+    user = db.get_or_404(User, user_id)
+    author = db.first_or_404(select(User).where(User.username == request.args["name"]))
+    page = db.paginate(select(Post).where(Post.status == PostStatus.published).order_by(Post.created.desc()))
+    return user, author, page
+"#;
+    assert_eq!(
+        summaries("blog/views.py", code),
+        [
+            "db.get_or_404 -> User: limited @user",
+            "select(User).where -> User: W:User.username limited @user",
+            "select(Post).where -> Post: W:Post.status O:Post.created limited @user",
+        ]
+    );
+}
+
+#[test]
+fn django_writes_and_raw_sql_are_not_orm_reads() {
+    let code = r#"
+from .models import Order
+
+def checkout(request):
+    order = Order.objects.create(user=request.user, total=10)
+    rows = Order.objects.raw("SELECT * FROM shop_order WHERE total > %s", [10])
+    Order.objects.bulk_create([Order(total=1)])
+    return order, rows
+"#;
+    assert!(summaries("shop/views.py", code).is_empty());
 }
 
 #[test]

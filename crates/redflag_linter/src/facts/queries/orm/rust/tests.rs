@@ -149,7 +149,11 @@ pub fn helpers(users: Vec<User>, cache: HashMap<String, User>, orders: &[Order])
     None
 }
 "#;
-    assert!(summaries("src/helpers.rs", code).is_empty(), "{:?}", summaries("src/helpers.rs", code));
+    assert!(
+        summaries("src/helpers.rs", code).is_empty(),
+        "{:?}",
+        summaries("src/helpers.rs", code)
+    );
 }
 
 #[test]
