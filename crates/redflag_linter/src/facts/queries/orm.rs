@@ -51,8 +51,7 @@ pub(super) fn collect(file: &SourceFile) -> Vec<QueryFact> {
 enum StepKind<'t> {
     /// A method call, with its argument list node.
     Call(Node<'t>),
-    /// A property read that is not called (`.scalars` in Python is always
-    /// called; JS `.then` chains may read properties).
+    /// A property read that is not called (`page.items`, `result.rows`).
     Member,
     /// `[…]` on the chain: a Django slice or index.
     Index(Node<'t>),
@@ -116,15 +115,15 @@ impl<'t> Chain<'_, 't> {
     }
 
     /// The first ancestor of the chain that is not one of `wrappers`, with
-    /// the node below it and the ancestors above it.
-    fn outer(&self, wrappers: &[&str]) -> Option<(Node<'t>, Node<'t>, &[Node<'t>])> {
+    /// the node below it.
+    fn outer(&self, wrappers: &[&str]) -> Option<(Node<'t>, Node<'t>)> {
         let mut child = self.top;
-        for (index, parent) in self.ancestors.iter().enumerate().rev() {
+        for parent in self.ancestors.iter().rev() {
             if wrappers.contains(&parent.kind()) {
                 child = *parent;
                 continue;
             }
-            return Some((*parent, child, &self.ancestors[..index]));
+            return Some((*parent, child));
         }
         None
     }

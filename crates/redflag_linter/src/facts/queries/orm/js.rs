@@ -1474,7 +1474,7 @@ fn callee_text(file: &SourceFile, call: Node<'_>) -> String {
 /// `const qb = …`, `let query = …`, `qb = …`: the variable a chain is
 /// assigned to.
 fn assigned_name<'t>(file: &'t SourceFile, chain: &Chain<'_, 't>) -> Option<&'t str> {
-    let (parent, _, _) = chain.outer(&[
+    let (parent, _) = chain.outer(&[
         "parenthesized_expression",
         "await_expression",
         "as_expression",

@@ -216,20 +216,16 @@ struct Reader<'f> {
 
 impl Reader<'_> {
     fn chain(&mut self, chain: &Chain<'_, '_>) {
-        let index = if let Some(index) = self.continued(chain) {
-            Some(index)
-        } else if let Some(index) = self.django(chain) {
-            Some(index)
-        } else {
-            self.sqlalchemy(chain)
-        };
-        if index.is_none() {
+        let index = self
+            .continued(chain)
+            .or_else(|| self.django(chain))
+            .or_else(|| self.sqlalchemy(chain));
+        let Some(index) = index else {
             self.bound_arguments(chain);
-        }
-        if let Some(index) = index {
-            if let Some(name) = assigned_name(self.file, chain) {
-                self.facts.bind(chain, name, index);
-            }
+            return;
+        };
+        if let Some(name) = assigned_name(self.file, chain) {
+            self.facts.bind(chain, name, index);
         }
     }
 
@@ -561,7 +557,7 @@ fn sqlalchemy_state(model: &str) -> State {
 
 /// `qs = …` / `qs: QuerySet = …`: the variable a chain is assigned to.
 fn assigned_name<'t>(file: &'t SourceFile, chain: &Chain<'_, 't>) -> Option<&'t str> {
-    let (parent, child, _) = chain.outer(&["parenthesized_expression", "await"])?;
+    let (parent, child) = chain.outer(&["parenthesized_expression", "await"])?;
     if parent.kind() != "assignment" {
         return None;
     }

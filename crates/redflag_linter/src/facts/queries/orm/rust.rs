@@ -346,7 +346,7 @@ impl Reader<'_> {
 
 /// `let query = …;`, `query = …;`: the variable a chain is assigned to.
 fn assigned_name<'t>(file: &'t SourceFile, chain: &Chain<'_, 't>) -> Option<&'t str> {
-    let (parent, _, _) = chain.outer(&[
+    let (parent, _) = chain.outer(&[
         "parenthesized_expression",
         "await_expression",
         "try_expression",
