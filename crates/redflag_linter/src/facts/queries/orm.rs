@@ -477,6 +477,53 @@ fn function_name(
     .then(|| file.text_of(name).to_string())
 }
 
+/// ORM methods that write rows rather than return them.
+const WRITE_METHODS: &[&str] = &[
+    "update",
+    "updateMany",
+    "update_many",
+    "upsert",
+    "delete",
+    "deleteMany",
+    "delete_many",
+    "delete_by_id",
+    "destroy",
+    "remove",
+    "softDelete",
+    "restore",
+    "create",
+    "createMany",
+    "bulk_create",
+    "bulk_update",
+    "bulkCreate",
+    "insert",
+    "insert_into",
+    "save",
+    "increment",
+    "decrement",
+];
+
+/// True when the API as written names a write (`Order.objects.update`,
+/// `update(User).where`, `tx.account.updateMany`).
+fn writes(api: &str) -> bool {
+    api.split(['.', ':', '(', ')'])
+        .any(|segment| WRITE_METHODS.contains(&segment))
+}
+
+/// True when the chain is the argument of a write (`diesel::update(
+/// orders.filter(..))`, `diesel::delete(..)`): it selects rows to write.
+fn inside_a_write(file: &SourceFile, ancestors: &[Node<'_>]) -> bool {
+    let mut above = ancestors.iter().rev();
+    let (Some(arguments), Some(call)) = (above.next(), above.next()) else {
+        return false;
+    };
+    arguments.kind() == "arguments"
+        && call.kind() == "call_expression"
+        && call
+            .child_by_field_name("function")
+            .is_some_and(|f| writes(file.text_of(f)))
+}
+
 /// Builds the facts of one file: queries in source order, and the local
 /// variables that hold a query being built.
 struct Facts<'f> {
@@ -500,6 +547,7 @@ impl<'f> Facts<'f> {
     /// Starts a fact for the query a chain runs.
     fn start(&mut self, chain: &Chain<'_, '_>, api: String) -> usize {
         let place = place(self.file, self.grammar, chain.top, chain.ancestors);
+        let reads = !writes(&api) && !inside_a_write(self.file, chain.ancestors);
         self.facts.push(QueryFact {
             location: self.file.location(chain.top.byte_range()),
             api,
@@ -507,6 +555,7 @@ impl<'f> Facts<'f> {
             tables: Vec::new(),
             uses: Vec::new(),
             limited: false,
+            reads,
             in_loop: place.in_loop,
             function: place.function,
         });

@@ -422,3 +422,28 @@ fn unrelated_files_are_not_parsed() {
     assert!(super::collect(&file).is_empty());
     assert!(!file.was_parsed());
 }
+
+#[test]
+fn writes_are_not_reads() {
+    let code = r#"
+import { PrismaClient } from "@prisma/client";
+const prisma = new PrismaClient();
+
+export async function closeAccounts(ownerId: string) {
+  const open = await prisma.account.findMany({ where: { ownerId } });
+  await prisma.account.updateMany({ where: { ownerId }, data: { closedAt: new Date() } });
+  await prisma.account.deleteMany({ where: { ownerId, balance: 0 } });
+  return open;
+}
+"#;
+    let found = facts("src/accounts.ts", code);
+    let reads: Vec<(&str, bool)> = found.iter().map(|f| (f.api.as_str(), f.reads)).collect();
+    assert_eq!(
+        reads,
+        [
+            ("prisma.account.findMany", true),
+            ("prisma.account.updateMany", false),
+            ("prisma.account.deleteMany", false)
+        ]
+    );
+}

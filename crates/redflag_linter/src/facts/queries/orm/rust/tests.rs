@@ -168,3 +168,19 @@ fn unrelated_files_are_not_parsed() {
     assert!(super::collect(&file).is_empty());
     assert!(!file.was_parsed());
 }
+
+#[test]
+fn writes_are_not_reads() {
+    let code = r#"
+use diesel::prelude::*;
+use crate::schema::orders::dsl::*;
+
+pub fn archive(conn: &mut PgConnection, stale_ids: &[i32]) -> QueryResult<usize> {
+    let open = orders.filter(status.eq("open")).load::<Order>(conn)?;
+    diesel::update(orders.filter(id.eq_any(stale_ids))).set(archived.eq(true)).execute(conn)
+}
+"#;
+    let found = facts("src/orders.rs", code);
+    let reads: Vec<bool> = found.iter().map(|f| f.reads).collect();
+    assert_eq!(reads, [true, false], "{found:#?}");
+}
