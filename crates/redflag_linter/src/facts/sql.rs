@@ -202,6 +202,74 @@ pub fn collect_sql_facts(file: &SourceFile) -> SqlFacts {
     }
 }
 
+/// The DDL statements of SQL text embedded in a code file (a string a
+/// migration hands to `queryRunner.query` or `knex.raw`), with their
+/// locations placed in that file by `place`, which maps a byte range of
+/// `text` to a byte range of `file`.
+pub(crate) fn ddl_of_sql_text(
+    file: &SourceFile,
+    text: &str,
+    place: &dyn Fn(std::ops::Range<usize>) -> std::ops::Range<usize>,
+) -> Vec<DdlStatement> {
+    let inner = SourceFile::new(
+        file.path.clone(),
+        redflag_syntax::FileKind::Sql,
+        text.to_string(),
+        None,
+    );
+    let relocate = |location: &mut Location| {
+        *location = file.location(place(location.range.clone()));
+    };
+    let mut statements: Vec<DdlStatement> = inner
+        .sql()
+        .statements
+        .iter()
+        .filter_map(|s| ddl_statement(&inner, &s.statement))
+        .collect();
+    for statement in &mut statements {
+        visit_locations(statement, &relocate);
+    }
+    statements
+}
+
+/// Calls `visit` on every location a statement holds.
+fn visit_locations(statement: &mut DdlStatement, visit: &dyn Fn(&mut Location)) {
+    let constraint = |c: &mut ConstraintFact| match c {
+        ConstraintFact::ForeignKey(fk) => visit(&mut fk.location),
+        ConstraintFact::Index(index) => index.location.iter_mut().for_each(visit),
+        _ => {}
+    };
+    let column = |c: &mut ColumnFact| {
+        if let Some(fk) = &mut c.foreign_key {
+            visit(&mut fk.location);
+        }
+    };
+    match statement {
+        DdlStatement::CreateTable {
+            columns,
+            constraints,
+            location,
+            ..
+        } => {
+            location.iter_mut().for_each(visit);
+            columns.iter_mut().for_each(column);
+            constraints.iter_mut().for_each(constraint);
+        }
+        DdlStatement::CreateIndex(index) => index.location.iter_mut().for_each(visit),
+        DdlStatement::AlterTable { ops, location, .. } => {
+            location.iter_mut().for_each(visit);
+            for op in ops {
+                match op {
+                    AlterOp::AddColumn(c) => column(c),
+                    AlterOp::AddConstraint { constraint: c, .. } => constraint(c),
+                    _ => {}
+                }
+            }
+        }
+        DdlStatement::DropTables(_) | DdlStatement::DropIndexes(_) => {}
+    }
+}
+
 /// Whether a dbmate file's down section does something; `None` for files
 /// that are not dbmate migrations.
 fn dbmate_down(text: &str) -> Option<bool> {
@@ -529,6 +597,25 @@ mod tests {
             facts("db/V1__a.sql", "CREATE TABLE a (id INT);").dbmate_down,
             None
         );
+    }
+
+    #[test]
+    fn sql_text_inside_code_is_placed_in_the_code_file() {
+        let code = "await queryRunner.query(`CREATE TABLE \"post\" (\n  \"id\" SERIAL PRIMARY KEY,\n  \"authorId\" integer REFERENCES \"user\" (\"id\")\n)`);\n";
+        let file = SourceFile::new("src/migrations/1-Init.ts".into(), FileKind::TypeScript, code.into(), None);
+        let start = code.find('`').expect("template") + 1;
+        let end = code.rfind('`').expect("template");
+        let statements = ddl_of_sql_text(&file, &code[start..end], &|r| r.start + start..r.end + start);
+        let [DdlStatement::CreateTable { table, columns, location, .. }] = statements.as_slice() else {
+            panic!("{statements:?}");
+        };
+        assert_eq!(table, "post");
+        // sqlparser spans a `CREATE TABLE` from the table's name.
+        let location = location.as_ref().expect("location");
+        assert_eq!((location.path.as_str(), location.start.line), ("src/migrations/1-Init.ts", 1));
+        assert!(location.text.starts_with("\"post\" ("), "{}", location.text);
+        let fk = columns[1].foreign_key.as_ref().expect("fk");
+        assert_eq!(fk.location.start.line, 3);
     }
 
     #[test]
