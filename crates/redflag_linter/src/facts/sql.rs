@@ -602,17 +602,33 @@ mod tests {
     #[test]
     fn sql_text_inside_code_is_placed_in_the_code_file() {
         let code = "await queryRunner.query(`CREATE TABLE \"post\" (\n  \"id\" SERIAL PRIMARY KEY,\n  \"authorId\" integer REFERENCES \"user\" (\"id\")\n)`);\n";
-        let file = SourceFile::new("src/migrations/1-Init.ts".into(), FileKind::TypeScript, code.into(), None);
+        let file = SourceFile::new(
+            "src/migrations/1-Init.ts".into(),
+            FileKind::TypeScript,
+            code.into(),
+            None,
+        );
         let start = code.find('`').expect("template") + 1;
         let end = code.rfind('`').expect("template");
-        let statements = ddl_of_sql_text(&file, &code[start..end], &|r| r.start + start..r.end + start);
-        let [DdlStatement::CreateTable { table, columns, location, .. }] = statements.as_slice() else {
+        let statements = ddl_of_sql_text(&file, &code[start..end], &|r| {
+            r.start + start..r.end + start
+        });
+        let [DdlStatement::CreateTable {
+            table,
+            columns,
+            location,
+            ..
+        }] = statements.as_slice()
+        else {
             panic!("{statements:?}");
         };
         assert_eq!(table, "post");
         // sqlparser spans a `CREATE TABLE` from the table's name.
         let location = location.as_ref().expect("location");
-        assert_eq!((location.path.as_str(), location.start.line), ("src/migrations/1-Init.ts", 1));
+        assert_eq!(
+            (location.path.as_str(), location.start.line),
+            ("src/migrations/1-Init.ts", 1)
+        );
         assert!(location.text.starts_with("\"post\" ("), "{}", location.text);
         let fk = columns[1].foreign_key.as_ref().expect("fk");
         assert_eq!(fk.location.start.line, 3);

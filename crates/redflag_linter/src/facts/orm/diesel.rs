@@ -109,7 +109,11 @@ fn tokens<'a>(file: &'a SourceFile, tree: Node<'_>) -> Vec<Token<'a>> {
             text = text.trim_start_matches('r').trim_matches('#');
             found.push(Token {
                 kind: Kind::Str,
-                text: text.strip_prefix('"').unwrap_or(text).strip_suffix('"').unwrap_or(text),
+                text: text
+                    .strip_prefix('"')
+                    .unwrap_or(text)
+                    .strip_suffix('"')
+                    .unwrap_or(text),
                 range: node.byte_range(),
             });
             return false;
@@ -392,7 +396,11 @@ fn emit(file: &SourceFile, tables: &[Table], joins: &[Join]) -> SchemaFacts {
         }
     };
     for table in tables {
-        let primary_key: Vec<String> = table.primary_key.iter().map(|k| table.column_of(k)).collect();
+        let primary_key: Vec<String> = table
+            .primary_key
+            .iter()
+            .map(|k| table.column_of(k))
+            .collect();
         let single_key = (primary_key.len() == 1).then(|| primary_key[0].clone());
         let columns = table
             .columns
@@ -538,9 +546,17 @@ diesel::allow_tables_to_appear_in_same_query!(order_lines, orders, users,);
         assert_eq!(fk.referenced_table, "accounts");
         assert_eq!(fk.referenced_columns, ["id"]);
         assert_eq!(fk.location.start.line, 41);
-        let users = found.models.iter().find(|m| m.name == "users").expect("model");
+        let users = found
+            .models
+            .iter()
+            .find(|m| m.name == "users")
+            .expect("model");
         assert_eq!(users.table, "accounts");
-        let orders = found.models.iter().find(|m| m.name == "orders").expect("model");
+        let orders = found
+            .models
+            .iter()
+            .find(|m| m.name == "orders")
+            .expect("model");
         assert!(orders.fields.contains(&("reference".into(), "ref".into())));
         let DdlStatement::CreateTable { constraints, .. } = &found.statements[2] else {
             panic!("order_lines");
@@ -556,7 +572,9 @@ diesel::allow_tables_to_appear_in_same_query!(order_lines, orders, users,);
         let text = "#[macro_use]\nextern crate diesel;\n\ntable! {\n    public.posts {\n        id -> Integer,\n        author_id -> Integer,\n        title -> Text,\n    }\n}\n\njoinable!(comments -> posts (post_id));\n";
         let found = facts(text).expect("facts");
         assert_eq!(found.dialect, None);
-        assert!(matches!(&found.statements[0], DdlStatement::CreateTable { table, .. } if table == "posts"));
+        assert!(
+            matches!(&found.statements[0], DdlStatement::CreateTable { table, .. } if table == "posts")
+        );
         let DdlStatement::AlterTable { table, ops, .. } = &found.statements[1] else {
             panic!("{:?}", found.statements);
         };
@@ -580,7 +598,11 @@ diesel::allow_tables_to_appear_in_same_query!(order_lines, orders, users,);
         ] {
             let _ = facts(odd);
         }
-        let nested = format!("diesel::table! {{ users {{ id -> {}Int4{} }} }}", "Nullable<".repeat(5000), ">".repeat(5000));
+        let nested = format!(
+            "diesel::table! {{ users {{ id -> {}Int4{} }} }}",
+            "Nullable<".repeat(5000),
+            ">".repeat(5000)
+        );
         let _ = facts(&nested);
     }
 
@@ -595,7 +617,13 @@ diesel::allow_tables_to_appear_in_same_query!(order_lines, orders, users,);
         let orders = &data.schema.tables["orders"];
         assert_eq!(orders.covering(&["id".into()]), Some(Coverage::PrimaryKey));
         assert_eq!(orders.covering(&["user_id".into()]), None);
-        assert_eq!(data.model("orders").map(|m| m.table.as_str()), Some("orders"));
-        assert_eq!(data.model("users").map(|m| m.table.as_str()), Some("accounts"));
+        assert_eq!(
+            data.model("orders").map(|m| m.table.as_str()),
+            Some("orders")
+        );
+        assert_eq!(
+            data.model("users").map(|m| m.table.as_str()),
+            Some("accounts")
+        );
     }
 }

@@ -321,9 +321,9 @@ impl<'a> Js<'a> {
         let mut steps = Steps::default();
         walk(root, |node| {
             let found: Option<(Node<'t>, Node<'t>)> = match node.kind() {
-                "function_declaration" | "method_definition" => node
-                    .child_by_field_name("name")
-                    .map(|name| (name, node)),
+                "function_declaration" | "method_definition" => {
+                    node.child_by_field_name("name").map(|name| (name, node))
+                }
                 "assignment_expression" => node.child_by_field_name("left").and_then(|left| {
                     let name = match left.kind() {
                         "member_expression" => left.child_by_field_name("property")?,
@@ -384,13 +384,15 @@ impl<'a> Js<'a> {
             return self.is_noop_value(body);
         }
         let mut cursor = body.walk();
-        let nothing = body.named_children(&mut cursor).all(|statement| match statement.kind() {
-            "comment" | "empty_statement" => true,
-            "return_statement" => statement
-                .named_child(0)
-                .is_none_or(|v| v.kind() == "comment" || self.is_noop_value(v)),
-            _ => false,
-        });
+        let nothing = body
+            .named_children(&mut cursor)
+            .all(|statement| match statement.kind() {
+                "comment" | "empty_statement" => true,
+                "return_statement" => statement
+                    .named_child(0)
+                    .is_none_or(|v| v.kind() == "comment" || self.is_noop_value(v)),
+                _ => false,
+            });
         nothing
     }
 
@@ -591,7 +593,10 @@ mod tests {
         assert_eq!(typeorm_snake_case("HTTPRequestLog"), "http_request_log");
         assert_eq!(typeorm_snake_case("Order2Item"), "order2_item");
         assert_eq!(typeorm_camel_case("user_id"), "userId");
-        assert_eq!(typeorm_camel_case("billingAddress_uuid"), "billingAddressUuid");
+        assert_eq!(
+            typeorm_camel_case("billingAddress_uuid"),
+            "billingAddressUuid"
+        );
         assert_eq!(sequelize_underscore("createdAt"), "created_at");
         assert_eq!(sequelize_underscore("OrderItems"), "order_items");
         for (singular, plural) in [

@@ -562,10 +562,10 @@ impl<'s, 't, 'a> Emitter<'s, 't, 'a> {
         // when it carries column attributes, else most likely the far side
         // of a relation.
         !field.list
-            && field
-                .attributes
-                .iter()
-                .any(|a| matches!(a.name.as_str(), "default" | "map" | "id" | "unique") || a.name.starts_with("db."))
+            && field.attributes.iter().any(|a| {
+                matches!(a.name.as_str(), "default" | "map" | "id" | "unique")
+                    || a.name.starts_with("db.")
+            })
     }
 
     fn emit(&self) -> SchemaFacts {
@@ -791,7 +791,14 @@ model Profile {
         let names: Vec<&str> = posts.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
-            ["id", "title", "published", "published_at", "author_id", "tags"]
+            [
+                "id",
+                "title",
+                "published",
+                "published_at",
+                "author_id",
+                "tags"
+            ]
         );
         let [ConstraintFact::ForeignKey(fk)] = constraints.as_slice() else {
             panic!("{constraints:?}");
@@ -802,7 +809,9 @@ model Profile {
         assert_eq!(fk.location.start.line, 36);
         // A model without `@@map` keeps its name as written.
         let (_, profile) = create_table(&found, "Profile");
-        assert!(matches!(&profile[0], ConstraintFact::ForeignKey(fk) if fk.referenced_table == "users"));
+        assert!(
+            matches!(&profile[0], ConstraintFact::ForeignKey(fk) if fk.referenced_table == "users")
+        );
     }
 
     #[test]
@@ -819,7 +828,10 @@ model Profile {
         assert_eq!(index.name.as_deref(), Some("posts_feed_idx"));
         assert_eq!(
             index.columns,
-            [Some("published".to_string()), Some("published_at".to_string())]
+            [
+                Some("published".to_string()),
+                Some("published_at".to_string())
+            ]
         );
         let post = found
             .models
@@ -827,7 +839,9 @@ model Profile {
             .find(|m| m.name == "post")
             .expect("client accessor");
         assert_eq!(post.table, "posts");
-        assert!(post.fields.contains(&("publishedAt".into(), "published_at".into())));
+        assert!(post
+            .fields
+            .contains(&("publishedAt".into(), "published_at".into())));
         assert!(post.fields.contains(&("author".into(), "author_id".into())));
         assert_eq!(post.location.start.line, 31);
         assert!(found.models.iter().any(|m| m.name == "Post"));
@@ -859,7 +873,10 @@ model Membership {
         let found = facts(text).expect("facts");
         assert_eq!(found.dialect, Some(SqlDialect::MySql));
         let (columns, constraints) = create_table(&found, "memberships");
-        assert!(!columns.iter().any(|c| c.unique), "named unique is a constraint");
+        assert!(
+            !columns.iter().any(|c| c.unique),
+            "named unique is a constraint"
+        );
         assert_eq!(
             constraints,
             [

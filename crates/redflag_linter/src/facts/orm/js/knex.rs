@@ -152,7 +152,12 @@ fn schema_call(
 
 /// knex's generated names: `users_email_unique`, `users_a_b_index`.
 fn generated(table: &str, columns: &[String], kind: &str) -> String {
-    format!("{}_{}_{kind}", table.replace(['.', '-'], "_"), columns.join("_")).to_lowercase()
+    format!(
+        "{}_{}_{kind}",
+        table.replace(['.', '-'], "_"),
+        columns.join("_")
+    )
+    .to_lowercase()
 }
 
 struct Builder {
@@ -277,7 +282,8 @@ impl Builder {
             "unique" => {
                 let columns = strings_arg(0);
                 if !columns.is_empty() {
-                    let name = name_arg(1).unwrap_or_else(|| generated(&self.table, &columns, "unique"));
+                    let name =
+                        name_arg(1).unwrap_or_else(|| generated(&self.table, &columns, "unique"));
                     self.add_constraint(ConstraintFact::Unique {
                         name: Some(name),
                         columns,
@@ -299,7 +305,8 @@ impl Builder {
                 if columns.is_empty() {
                     return;
                 }
-                let name = string_arg(1).unwrap_or_else(|| generated(&self.table, &columns, "foreign"));
+                let name =
+                    string_arg(1).unwrap_or_else(|| generated(&self.table, &columns, "foreign"));
                 if let Some(fk) = references(js, modifiers, columns, name, at()) {
                     self.add_constraint(ConstraintFact::ForeignKey(fk));
                 }
@@ -320,12 +327,18 @@ impl Builder {
                 }
             }
             "dropIndex" => {
-                let name = string_arg(1).unwrap_or_else(|| generated(&self.table, &strings_arg(0), "index"));
+                let name = string_arg(1)
+                    .unwrap_or_else(|| generated(&self.table, &strings_arg(0), "index"));
                 self.ops.push(AlterOp::DropIndex { name });
             }
             "dropUnique" | "dropForeign" => {
-                let kind = if first == "dropUnique" { "unique" } else { "foreign" };
-                let name = string_arg(1).unwrap_or_else(|| generated(&self.table, &strings_arg(0), kind));
+                let kind = if first == "dropUnique" {
+                    "unique"
+                } else {
+                    "foreign"
+                };
+                let name =
+                    string_arg(1).unwrap_or_else(|| generated(&self.table, &strings_arg(0), kind));
                 self.ops.push(AlterOp::DropConstraint { name });
             }
             "dropPrimary" => self.ops.push(AlterOp::DropPrimaryKey),
@@ -387,7 +400,9 @@ impl Builder {
                     let given = args(call)
                         .first()
                         .and_then(|o| js.property_string(*o, "indexName"));
-                    unique = Some(given.unwrap_or_else(|| generated(&self.table, &[name.clone()], "unique")));
+                    unique = Some(given.unwrap_or_else(|| {
+                        generated(&self.table, std::slice::from_ref(&name), "unique")
+                    }));
                 }
                 "index" => {
                     index = Some(first_string());
@@ -398,11 +413,13 @@ impl Builder {
         }
         let at = js.location(whole);
         if modifiers.iter().any(|(m, _)| *m == "references") {
-            let fk_name = generated(&self.table, &[name.clone()], "foreign");
+            let fk_name = generated(&self.table, std::slice::from_ref(&name), "foreign");
             column.foreign_key = references(js, modifiers, vec![name.clone()], fk_name, at.clone());
         }
         if altered {
-            self.ops.push(AlterOp::AlterColumnType { column: name.clone() });
+            self.ops.push(AlterOp::AlterColumnType {
+                column: name.clone(),
+            });
         } else {
             self.column(column);
         }
@@ -542,7 +559,11 @@ exports.down = function (knex) {
         };
         let user_fk = columns[1].foreign_key.as_ref().expect("user fk");
         assert_eq!(
-            (user_fk.referenced_table.as_str(), user_fk.name.as_deref(), user_fk.location.start.line),
+            (
+                user_fk.referenced_table.as_str(),
+                user_fk.name.as_deref(),
+                user_fk.location.start.line
+            ),
             ("users", Some("orders_user_id_foreign"), 15)
         );
         let shop_fk = columns[2].foreign_key.as_ref().expect("shop fk");
@@ -556,7 +577,10 @@ exports.down = function (knex) {
                 _ => None,
             })
             .collect();
-        assert_eq!(indexes, ["orders_shop_id_index", "orders_status_created_idx"]);
+        assert_eq!(
+            indexes,
+            ["orders_shop_id_index", "orders_status_created_idx"]
+        );
     }
 
     #[test]
@@ -595,8 +619,15 @@ export async function down(knex: Knex): Promise<void> {}
                 }
             ]
         );
-        assert!(matches!(&ops[2], AlterOp::AddColumn(c) if c.name == "note" && c.not_null && !c.has_default));
-        assert_eq!(ops[3], AlterOp::AlterColumnType { column: "status".into() });
+        assert!(
+            matches!(&ops[2], AlterOp::AddColumn(c) if c.name == "note" && c.not_null && !c.has_default)
+        );
+        assert_eq!(
+            ops[3],
+            AlterOp::AlterColumnType {
+                column: "status".into()
+            }
+        );
         assert!(matches!(
             &ops[4],
             AlterOp::AddConstraint { constraint: ConstraintFact::ForeignKey(fk), .. }
@@ -608,7 +639,9 @@ export async function down(knex: Knex): Promise<void> {}
         };
         assert!(index.concurrently);
         assert_eq!(index.location.as_ref().map(|l| l.start.line), Some(12));
-        assert!(matches!(&found.statements[2], DdlStatement::AlterTable { ops, .. } if ops == &[AlterOp::RenameTable { to: "accounts".into() }]));
+        assert!(
+            matches!(&found.statements[2], DdlStatement::AlterTable { ops, .. } if ops == &[AlterOp::RenameTable { to: "accounts".into() }])
+        );
         let Some(DownFact::Missing { location, .. }) = &found.down else {
             panic!("{:?}", found.down);
         };
@@ -623,14 +656,24 @@ export async function down(knex: Knex): Promise<void> {}
             "exports.down = async function (knex) {\n  // cannot be reverted\n};",
             "exports.down = function (knex) { return Promise.resolve(); };",
         ] {
-            let text = format!("exports.up = (knex) => knex.schema.dropTable('sessions');\n{down}\n");
+            let text =
+                format!("exports.up = (knex) => knex.schema.dropTable('sessions');\n{down}\n");
             let found = facts("migrations/2.js", &text).expect("facts");
-            assert!(matches!(found.down, Some(DownFact::Missing { .. })), "{down}");
+            assert!(
+                matches!(found.down, Some(DownFact::Missing { .. })),
+                "{down}"
+            );
         }
         let text = "exports.up = (knex) => knex.schema.dropTable('sessions');\nexports.down = () => { throw new Error('irreversible'); };\n";
-        assert_eq!(facts("migrations/3.js", text).and_then(|f| f.down), Some(DownFact::Present));
+        assert_eq!(
+            facts("migrations/3.js", text).and_then(|f| f.down),
+            Some(DownFact::Present)
+        );
         let only_up = "module.exports = {\n  up: (knex) => knex.schema.createTable('a', (t) => { t.increments(); }),\n};\n";
-        assert!(matches!(facts("migrations/4.js", only_up).and_then(|f| f.down), Some(DownFact::Missing { .. })));
+        assert!(matches!(
+            facts("migrations/4.js", only_up).and_then(|f| f.down),
+            Some(DownFact::Missing { .. })
+        ));
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub(super) fn migration(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
             if receiver == interface || receiver.ends_with("queryInterface") {
                 interface_call(js, method, call, &mut facts.statements);
             } else if method == "query"
-                && (receiver == format!("{interface}.sequelize") || receiver.ends_with(".sequelize"))
+                && (receiver == format!("{interface}.sequelize")
+                    || receiver.ends_with(".sequelize"))
             {
                 if let Some(sql) = args(call).first() {
                     facts.statements.extend(js.sql(*sql));
@@ -97,7 +98,10 @@ fn interface_call(js: &Js<'_>, method: &str, call: Node<'_>, out: &mut Vec<DdlSt
     let location = || js.head_location(call, arguments.first().copied());
     match method {
         "createTable" => {
-            let attributes = arguments.get(1).map(|a| js.properties(*a)).unwrap_or_default();
+            let attributes = arguments
+                .get(1)
+                .map(|a| js.properties(*a))
+                .unwrap_or_default();
             let mut columns = Vec::new();
             let mut constraints = Vec::new();
             let mut composite: Vec<(String, Vec<String>)> = Vec::new();
@@ -111,9 +115,11 @@ fn interface_call(js: &Js<'_>, method: &str, call: Node<'_>, out: &mut Vec<DdlSt
                 }
                 columns.push(column.fact);
             }
-            constraints.extend(composite.into_iter().map(|(name, columns)| ConstraintFact::Unique {
-                name: Some(name),
-                columns,
+            constraints.extend(composite.into_iter().map(|(name, columns)| {
+                ConstraintFact::Unique {
+                    name: Some(name),
+                    columns,
+                }
             }));
             // `uniqueKeys: { order_line: { fields: ['order_id', 'line'] } }`
             if let Some(keys) = arguments.get(2).and_then(|o| js.property(*o, "uniqueKeys")) {
@@ -142,7 +148,9 @@ fn interface_call(js: &Js<'_>, method: &str, call: Node<'_>, out: &mut Vec<DdlSt
                 Some(a) => (js.property(*a, "fields"), Some(*a)),
                 None => (None, None),
             };
-            let columns = fields.map(|f| index_fields(js, f, None)).unwrap_or_default();
+            let columns = fields
+                .map(|f| index_fields(js, f, None))
+                .unwrap_or_default();
             if columns.is_empty() {
                 return;
             }
@@ -159,21 +167,37 @@ fn interface_call(js: &Js<'_>, method: &str, call: Node<'_>, out: &mut Vec<DdlSt
                 return;
             };
             let column = column(js, &name, *definition, *definition, &|m| m.to_string());
-            out.push(alter(table, vec![AlterOp::AddColumn(column.fact)], location()));
+            out.push(alter(
+                table,
+                vec![AlterOp::AddColumn(column.fact)],
+                location(),
+            ));
         }
         "removeColumn" => {
             if let Some(name) = string_arg(1) {
-                out.push(alter(table, vec![AlterOp::DropColumns(vec![name])], location()));
+                out.push(alter(
+                    table,
+                    vec![AlterOp::DropColumns(vec![name])],
+                    location(),
+                ));
             }
         }
         "renameColumn" => {
             if let (Some(from), Some(to)) = (string_arg(1), string_arg(2)) {
-                out.push(alter(table, vec![AlterOp::RenameColumn { from, to }], location()));
+                out.push(alter(
+                    table,
+                    vec![AlterOp::RenameColumn { from, to }],
+                    location(),
+                ));
             }
         }
         "changeColumn" => {
             if let Some(column) = string_arg(1) {
-                out.push(alter(table, vec![AlterOp::AlterColumnType { column }], location()));
+                out.push(alter(
+                    table,
+                    vec![AlterOp::AlterColumnType { column }],
+                    location(),
+                ));
             }
         }
         "removeIndex" => {
@@ -209,7 +233,11 @@ fn interface_call(js: &Js<'_>, method: &str, call: Node<'_>, out: &mut Vec<DdlSt
         }
         "removeConstraint" => {
             if let Some(name) = string_arg(1) {
-                out.push(alter(table, vec![AlterOp::DropConstraint { name }], location()));
+                out.push(alter(
+                    table,
+                    vec![AlterOp::DropConstraint { name }],
+                    location(),
+                ));
             }
         }
         "dropTable" => out.push(DdlStatement::DropTables(vec![table])),
@@ -344,11 +372,11 @@ fn column(
         Some(js.text(definition))
     };
     let is_virtual = type_text.is_some_and(|t| t.contains("VIRTUAL"));
-    let unique = is_object.then(|| js.property(definition, "unique")).flatten();
-    let composite_unique = unique.and_then(|u| {
-        js.string(u)
-            .or_else(|| js.property_string(u, "name"))
-    });
+    let unique = is_object
+        .then(|| js.property(definition, "unique"))
+        .flatten();
+    let composite_unique =
+        unique.and_then(|u| js.string(u).or_else(|| js.property_string(u, "name")));
     let foreign_key = is_object
         .then(|| js.property(definition, "references"))
         .flatten()
@@ -473,8 +501,14 @@ fn declaration<'t>(js: &Js<'_>, call: Node<'t>) -> Option<Declared<'t>> {
                 "super" => enclosing_class(js, call)?,
                 _ => return None,
             };
-            let model = js.property_string(options, "modelName").unwrap_or_else(|| class.clone());
-            let aliases = if model == class { Vec::new() } else { vec![class] };
+            let model = js
+                .property_string(options, "modelName")
+                .unwrap_or_else(|| class.clone());
+            let aliases = if model == class {
+                Vec::new()
+            } else {
+                vec![class]
+            };
             Some(Declared {
                 model,
                 aliases,
@@ -651,7 +685,11 @@ fn model(
 /// The timestamp attributes and their columns: `createdAt`/`updatedAt`
 /// unless `timestamps: false`, `deletedAt` with `paranoid`; each renamed
 /// by a string option or left out by `false`.
-fn timestamp_columns(js: &Js<'_>, options: Option<Node<'_>>, snake: bool) -> Vec<(&'static str, String)> {
+fn timestamp_columns(
+    js: &Js<'_>,
+    options: Option<Node<'_>>,
+    snake: bool,
+) -> Vec<(&'static str, String)> {
     let option = |key: &str| options.and_then(|o| js.property(o, key));
     if option("timestamps").and_then(Js::boolean) == Some(false) {
         return Vec::new();
@@ -666,15 +704,13 @@ fn timestamp_columns(js: &Js<'_>, options: Option<Node<'_>>, snake: bool) -> Vec
         if setting.and_then(Js::boolean) == Some(false) {
             continue;
         }
-        let column = setting
-            .and_then(|s| js.string(s))
-            .unwrap_or_else(|| {
-                if snake {
-                    sequelize_underscore(attribute)
-                } else {
-                    attribute.to_string()
-                }
-            });
+        let column = setting.and_then(|s| js.string(s)).unwrap_or_else(|| {
+            if snake {
+                sequelize_underscore(attribute)
+            } else {
+                attribute.to_string()
+            }
+        });
         found.push((attribute, column));
     }
     found
@@ -767,7 +803,10 @@ module.exports = { User, Order };
             ]
         );
         let fk = orders[1].foreign_key.as_ref().expect("fk");
-        assert_eq!((fk.referenced_table.as_str(), fk.location.start.line), ("Users", 15));
+        assert_eq!(
+            (fk.referenced_table.as_str(), fk.location.start.line),
+            ("Users", 15)
+        );
         assert_eq!(
             constraints,
             [ConstraintFact::Unique {
@@ -789,9 +828,18 @@ module.exports = { User, Order };
             [Some("status".to_string()), Some("created_at".to_string())]
         );
         assert_eq!(indexes[1].0, "orders_reference_uq");
-        let order = found.models.iter().find(|m| m.name == "order").expect("model");
-        assert!(order.fields.contains(&("placedAt".into(), "placed_on".into())));
-        assert!(found.models.iter().any(|m| m.name == "Order" && m.table == "orders"));
+        let order = found
+            .models
+            .iter()
+            .find(|m| m.name == "order")
+            .expect("model");
+        assert!(order
+            .fields
+            .contains(&("placedAt".into(), "placed_on".into())));
+        assert!(found
+            .models
+            .iter()
+            .any(|m| m.name == "Order" && m.table == "orders"));
     }
 
     #[test]
@@ -875,9 +923,15 @@ module.exports = {
         assert_eq!(found.source, SchemaSource::SequelizeMigration);
         assert_eq!(found.down, Some(DownFact::Present));
         let (columns, _) = table(&found, "Orders");
-        assert_eq!(names(columns), ["id", "userId", "status", "createdAt", "updatedAt"]);
+        assert_eq!(
+            names(columns),
+            ["id", "userId", "status", "createdAt", "updatedAt"]
+        );
         let fk = columns[1].foreign_key.as_ref().expect("fk");
-        assert_eq!((fk.referenced_table.as_str(), fk.location.start.line), ("Users", 8));
+        assert_eq!(
+            (fk.referenced_table.as_str(), fk.location.start.line),
+            ("Users", 8)
+        );
         let DdlStatement::CreateIndex(first) = &found.statements[1] else {
             panic!("{:?}", found.statements[1]);
         };
@@ -887,12 +941,20 @@ module.exports = {
         };
         assert!(second.concurrently);
         assert_eq!(second.name.as_deref(), Some("orders_user_idx"));
-        assert!(matches!(&found.statements[3], DdlStatement::AlterTable { ops, .. } if matches!(&ops[0], AlterOp::AddColumn(c) if c.not_null && !c.has_default)));
-        assert!(matches!(&found.statements[4], DdlStatement::AlterTable { ops, .. }
-            if matches!(&ops[0], AlterOp::AddConstraint { constraint: ConstraintFact::ForeignKey(fk), .. } if fk.referenced_table == "Coupons")));
-        assert!(matches!(&found.statements[5], DdlStatement::AlterTable { ops, .. }
-            if ops == &[AlterOp::DropIndex { name: "orders_status_created_at".into() }]));
-        assert!(matches!(&found.statements[6], DdlStatement::CreateIndex(i) if i.table == "Orders" && !i.concurrently));
+        assert!(
+            matches!(&found.statements[3], DdlStatement::AlterTable { ops, .. } if matches!(&ops[0], AlterOp::AddColumn(c) if c.not_null && !c.has_default))
+        );
+        assert!(
+            matches!(&found.statements[4], DdlStatement::AlterTable { ops, .. }
+            if matches!(&ops[0], AlterOp::AddConstraint { constraint: ConstraintFact::ForeignKey(fk), .. } if fk.referenced_table == "Coupons"))
+        );
+        assert!(
+            matches!(&found.statements[5], DdlStatement::AlterTable { ops, .. }
+            if ops == &[AlterOp::DropIndex { name: "orders_status_created_at".into() }])
+        );
+        assert!(
+            matches!(&found.statements[6], DdlStatement::CreateIndex(i) if i.table == "Orders" && !i.concurrently)
+        );
     }
 
     #[test]
@@ -938,6 +1000,9 @@ module.exports = {
             Some(Coverage::Index("orders_status_created_at".into()))
         );
         assert_eq!(modelled.covering(&["user_id".into()]), None);
-        assert_eq!(data.model("Order").map(|m| m.table.as_str()), Some("orders"));
+        assert_eq!(
+            data.model("Order").map(|m| m.table.as_str()),
+            Some("orders")
+        );
     }
 }
