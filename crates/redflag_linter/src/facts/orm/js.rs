@@ -13,8 +13,10 @@ mod knex;
 mod sequelize;
 mod typeorm;
 
+use std::cell::Cell;
 use std::ops::Range;
 
+use redflag_syntax::sql::{guess_dialect, SqlDialect};
 use redflag_syntax::tree_sitter::Node;
 
 use crate::facts::data::{DownFact, SchemaFacts, SchemaSource};
@@ -29,16 +31,21 @@ const MAX_CHAIN: usize = 64;
 pub(super) fn collect(file: &SourceFile) -> Option<SchemaFacts> {
     let source = source_of(&file.text)?;
     let tree = file.tree()?;
-    let js = Js { file };
+    let js = Js {
+        file,
+        dialect: Cell::new(None),
+    };
     let root = tree.root_node();
-    match source {
+    let mut facts = match source {
         SchemaSource::TypeOrmMigration => typeorm::migration(&js, root),
         SchemaSource::TypeOrmEntity => typeorm::entities(&js, root),
         SchemaSource::SequelizeMigration => sequelize::migration(&js, root),
         SchemaSource::KnexMigration => knex::migration(&js, root),
         SchemaSource::SequelizeModel => sequelize::models(&js, root),
         _ => None,
-    }
+    }?;
+    facts.dialect = facts.dialect.or(js.dialect.get());
+    Some(facts)
 }
 
 /// Which schema source a file's text can be, from the words it must
@@ -63,6 +70,8 @@ fn source_of(text: &str) -> Option<SchemaSource> {
 /// The file being read, with the value readers every tool shares.
 pub(super) struct Js<'a> {
     pub(super) file: &'a SourceFile,
+    /// What the SQL text the file runs says about its database.
+    dialect: Cell<Option<SqlDialect>>,
 }
 
 /// Strips what does not change a value: parentheses, `as`, `satisfies`,
@@ -416,6 +425,9 @@ impl<'a> Js<'a> {
         let Some(text) = self.string(node) else {
             return Vec::new();
         };
+        if self.dialect.get().is_none() {
+            self.dialect.set(guess_dialect(&text));
+        }
         let literal = node.byte_range();
         let inner = literal.start + 1..literal.end.saturating_sub(1).max(literal.start + 1);
         if self.file.slice(inner.clone()) == text {

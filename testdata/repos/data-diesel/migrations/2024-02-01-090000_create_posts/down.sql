@@ -1,0 +1,1 @@
+-- This file should undo anything in `up.sql` -- expect: migration-without-down

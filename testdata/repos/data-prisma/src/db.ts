@@ -1,0 +1,4 @@
+import { PrismaClient } from "@prisma/client";
+
+// One client per process: it owns the connection pool.
+export const prisma = new PrismaClient();
