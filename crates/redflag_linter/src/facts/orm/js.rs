@@ -299,22 +299,29 @@ impl<'a> Js<'a> {
         None
     }
 
-    /// Whether a call is the last one of its chain (not the receiver of a
-    /// further method call).
-    pub(super) fn is_chain_end(call: Node<'_>) -> bool {
-        let mut node = call;
-        while let Some(parent) = node.parent() {
-            match parent.kind() {
-                "parenthesized_expression" | "non_null_expression" | "as_expression" => {
-                    node = parent;
+    /// The calls under `root` that end a chain (are not the receiver of a
+    /// further method call), in source order. Read top-down: a parent walk
+    /// costs the depth of the tree per step in tree-sitter.
+    pub(super) fn chain_ends<'t>(root: Node<'t>) -> Vec<Node<'t>> {
+        let mut calls = Vec::new();
+        let mut inner = std::collections::HashSet::new();
+        walk(root, |node| {
+            if node.kind() == "call_expression" {
+                calls.push(node);
+                let receiver = node
+                    .child_by_field_name("function")
+                    .map(value)
+                    .filter(|f| f.kind() == "member_expression")
+                    .and_then(|f| f.child_by_field_name("object"))
+                    .map(value);
+                if let Some(receiver) = receiver.filter(|r| r.kind() == "call_expression") {
+                    inner.insert(receiver.id());
                 }
-                "member_expression" => {
-                    return parent.child_by_field_name("object").map(|o| o.id()) != Some(node.id())
-                }
-                _ => return true,
             }
-        }
-        true
+            true
+        });
+        calls.retain(|c| !inner.contains(&c.id()));
+        calls
     }
 
     /// The receiver's text without whitespace (`queryInterface.sequelize`).
@@ -626,6 +633,50 @@ mod tests {
             ("order_item", "order_items"),
         ] {
             assert_eq!(sequelize_pluralize(singular), plural, "{singular}");
+        }
+    }
+
+    /// `depth` nested brackets, wrapped so the text is not one line.
+    fn nested(open: &str, close: &str, depth: usize) -> String {
+        let flat = format!("{}{}", open.repeat(depth), close.repeat(depth));
+        flat.as_bytes()
+            .chunks(80)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn hostile_nesting_and_chains_are_read_without_recursion() {
+        const DEPTH: usize = 50_000;
+        let parens = nested("(", ")", DEPTH);
+        let objects = nested("{ a: ", " }", DEPTH / 2);
+        let chain = ".notNullable()".repeat(DEPTH / 4);
+        let cases = [
+            (
+                "migrations/1_deep.js",
+                format!("exports.up = (knex) => knex.schema.createTable('t', (t) => {{ t.string{parens}; t.integer('a'){chain}; }});\nexports.down = () => {{}};\n"),
+            ),
+            (
+                "src/deep.entity.ts",
+                format!("@Entity()\nexport class Deep {{\n  @Column({objects})\n  a!: string;\n  @ManyToOne({parens})\n  b!: Deep;\n}}\n"),
+            ),
+            (
+                "migrations/2-deep.js",
+                format!("module.exports = {{\n  async up(queryInterface) {{\n    await queryInterface.createTable('t', {objects});\n  }},\n}};\n"),
+            ),
+            (
+                "src/models/deep.js",
+                format!("const {{ DataTypes }} = require('sequelize');\nconst Deep = sequelize.define('Deep', {{ a: {objects} }}, {{ indexes: [{objects}] }});\nclass A extends Model {{ static setup(sequelize) {{ return super.init({{ b: DataTypes.STRING }}, {{ sequelize }}); }} }}\n"),
+            ),
+            (
+                "src/migrations/1-Deep.ts",
+                format!("export class Deep1 implements MigrationInterface {{\n  async up(queryRunner: QueryRunner) {{\n    await queryRunner.query{parens};\n    await queryRunner.createTable(new Table({objects}));\n  }}\n}}\n"),
+            ),
+        ];
+        // Whatever tree-sitter makes of such input, reading it ends.
+        for (path, text) in &cases {
+            let _ = facts(path, text);
         }
     }
 

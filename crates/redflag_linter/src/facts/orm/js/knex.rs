@@ -15,7 +15,6 @@ use redflag_syntax::tree_sitter::Node;
 
 use super::{args, first_param, is_function, Js};
 use crate::facts::data::{SchemaFacts, SchemaSource};
-use crate::facts::routes::walk;
 use crate::facts::sql::{
     AlterOp, ColumnFact, ConstraintFact, DdlStatement, ForeignKeyFact, IndexFact,
 };
@@ -59,14 +58,7 @@ pub(super) fn migration(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
     let mut schema_calls = 0usize;
     for step in &steps.up {
         let param = first_param(js, step.function);
-        let mut calls = Vec::new();
-        walk(step.function, |node| {
-            if node.kind() == "call_expression" && Js::is_chain_end(node) {
-                calls.push(node);
-            }
-            true
-        });
-        for call in calls {
+        for call in Js::chain_ends(step.function) {
             let Some((receiver, methods)) = js.chain(call) else {
                 continue;
             };
@@ -184,14 +176,7 @@ impl Builder {
     fn read(&mut self, js: &Js<'_>, callback: Node<'_>) {
         // `function () { this.increments(); }` in older migrations.
         let builder = first_param(js, callback).unwrap_or("this").to_string();
-        let mut chains = Vec::new();
-        walk(callback, |node| {
-            if node.kind() == "call_expression" && Js::is_chain_end(node) {
-                chains.push(node);
-            }
-            true
-        });
-        for call in chains {
+        for call in Js::chain_ends(callback) {
             let Some((receiver, methods)) = js.chain(call) else {
                 continue;
             };

@@ -427,13 +427,58 @@ struct Declared<'t> {
     at: Node<'t>,
 }
 
+/// What the walk learns around calls, read top-down (a parent walk costs
+/// the depth of the tree per step in tree-sitter).
+#[derive(Default)]
+struct Context<'t> {
+    /// Values of `const X = …` by node id, with the variable's name.
+    assigned: HashMap<usize, String>,
+    /// Classes seen so far: name, name node and byte range.
+    classes: Vec<(String, Node<'t>, std::ops::Range<usize>)>,
+}
+
+impl<'t> Context<'t> {
+    fn enclosing_class(&self, node: Node<'_>) -> Option<(String, Node<'t>)> {
+        self.classes
+            .iter()
+            .filter(|(_, _, range)| {
+                range.start <= node.start_byte() && node.end_byte() <= range.end
+            })
+            .min_by_key(|(_, _, range)| range.len())
+            .map(|(name, at, _)| (name.clone(), *at))
+    }
+}
+
 pub(super) fn models(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
     let mut declared = Vec::new();
+    let mut context = Context::default();
     walk(root, |node| {
-        if node.kind() == "call_expression" {
-            if let Some(found) = declaration(js, node) {
-                declared.push(found);
+        match node.kind() {
+            "variable_declarator" => {
+                if let (Some(name), Some(value_node)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ) {
+                    if name.kind() == "identifier" {
+                        context
+                            .assigned
+                            .insert(value(value_node).id(), js.text(name).to_string());
+                    }
+                }
             }
+            "class_declaration" | "class" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    context
+                        .classes
+                        .push((js.text(name).to_string(), name, node.byte_range()));
+                }
+            }
+            "call_expression" => {
+                if let Some(found) = declaration(js, node, &context) {
+                    declared.push(found);
+                }
+            }
+            _ => {}
         }
         true
     });
@@ -465,7 +510,7 @@ pub(super) fn models(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
 
 /// `sequelize.define('User', {…}, {…})`, `User.init({…}, { sequelize })`
 /// or `super.init({…}, { sequelize })` in `class User`.
-fn declaration<'t>(js: &Js<'_>, call: Node<'t>) -> Option<Declared<'t>> {
+fn declaration<'t>(js: &Js<'_>, call: Node<'t>, context: &Context<'t>) -> Option<Declared<'t>> {
     let function = value(call.child_by_field_name("function")?);
     if function.kind() != "member_expression" {
         return None;
@@ -479,9 +524,9 @@ fn declaration<'t>(js: &Js<'_>, call: Node<'t>) -> Option<Declared<'t>> {
             let model = js.string(*name)?;
             let attributes = *arguments.get(1).filter(|a| a.kind() == "object")?;
             let mut aliases = Vec::new();
-            if let Some(variable) = assigned_to(js, call) {
-                if variable != model {
-                    aliases.push(variable);
+            if let Some(variable) = context.assigned.get(&call.id()) {
+                if *variable != model {
+                    aliases.push(variable.clone());
                 }
             }
             Some(Declared {
@@ -498,7 +543,7 @@ fn declaration<'t>(js: &Js<'_>, call: Node<'t>) -> Option<Declared<'t>> {
             js.property(options, "sequelize")?;
             let (class, at) = match object.kind() {
                 "identifier" => (js.text(object).to_string(), object),
-                "super" => enclosing_class(js, call)?,
+                "super" => context.enclosing_class(call)?,
                 _ => return None,
             };
             let model = js
@@ -519,35 +564,6 @@ fn declaration<'t>(js: &Js<'_>, call: Node<'t>) -> Option<Declared<'t>> {
         }
         _ => None,
     }
-}
-
-/// The variable a call's value is assigned to: `const User = …`.
-fn assigned_to(js: &Js<'_>, call: Node<'_>) -> Option<String> {
-    let mut node = call;
-    for _ in 0..4 {
-        let parent = node.parent()?;
-        match parent.kind() {
-            "variable_declarator" => {
-                let name = parent.child_by_field_name("name")?;
-                return (name.kind() == "identifier").then(|| js.text(name).to_string());
-            }
-            "await_expression" | "parenthesized_expression" | "as_expression" => node = parent,
-            _ => return None,
-        }
-    }
-    None
-}
-
-fn enclosing_class<'t>(js: &Js<'_>, node: Node<'t>) -> Option<(String, Node<'t>)> {
-    let mut current = node;
-    for _ in 0..256 {
-        current = current.parent()?;
-        if matches!(current.kind(), "class_declaration" | "class") {
-            let name = current.child_by_field_name("name")?;
-            return Some((js.text(name).to_string(), name));
-        }
-    }
-    None
 }
 
 fn underscored(js: &Js<'_>, declared: &Declared<'_>) -> bool {

@@ -103,12 +103,13 @@ impl<'a, 't> Class<'a, 't> {
     }
 }
 
-fn read_class<'a, 't>(js: &Js<'a>, node: Node<'t>) -> Option<Class<'a, 't>> {
+/// Reads a class; `decorators` are the ones written before `export`.
+fn read_class<'a, 't>(
+    js: &Js<'a>,
+    node: Node<'t>,
+    mut decorators: Vec<Decorator<'a, 't>>,
+) -> Option<Class<'a, 't>> {
     let name_node = node.child_by_field_name("name")?;
-    let mut decorators = Vec::new();
-    if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement") {
-        decorators.extend(decorators_in(js, parent));
-    }
     decorators.extend(decorators_in(js, node));
     let mut base = None;
     let mut cursor = node.walk();
@@ -336,12 +337,20 @@ fn listed_properties(js: &Js<'_>, node: Node<'_>) -> Vec<String> {
 
 pub(super) fn entities(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
     let mut classes = Vec::new();
+    // `@Entity() export class …`: the decorators belong to the export.
+    let mut exported: HashMap<usize, Vec<Decorator<'_, '_>>> = HashMap::new();
     walk(root, |node| {
-        if matches!(
-            node.kind(),
-            "class_declaration" | "abstract_class_declaration" | "class"
-        ) {
-            classes.extend(read_class(js, node));
+        match node.kind() {
+            "export_statement" => {
+                if let Some(declaration) = node.child_by_field_name("declaration") {
+                    exported.insert(declaration.id(), decorators_in(js, node));
+                }
+            }
+            "class_declaration" | "abstract_class_declaration" | "class" => {
+                let before = exported.remove(&node.id()).unwrap_or_default();
+                classes.extend(read_class(js, node, before));
+            }
+            _ => {}
         }
         true
     });
