@@ -1099,6 +1099,7 @@ export class OrderItem extends Timestamped {
 
 @Entity({ name: "memberships" })
 @Index("memberships_role_idx", (m: Membership) => [m.role], { where: `"role" <> 'owner'` })
+@Index("memberships_user_role_uq", ["userId", "role"], { unique: true })
 export class Membership {
   @PrimaryColumn("uuid", { name: "team_id" })
   teamId: string;
@@ -1122,6 +1123,9 @@ export class Membership {
         );
         assert!(found.statements.iter().any(|s| matches!(s,
             DdlStatement::CreateIndex(i) if i.partial && i.name.as_deref() == Some("memberships_role_idx"))));
+        assert!(found.statements.iter().any(|s| matches!(s,
+            DdlStatement::CreateIndex(i) if i.unique
+                && i.columns == [Some("user_id".to_string()), Some("role".to_string())])));
     }
 
     const MIGRATION: &str = r#"import { MigrationInterface, QueryRunner, Table, TableIndex, TableForeignKey } from "typeorm";
