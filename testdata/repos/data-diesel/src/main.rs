@@ -66,8 +66,8 @@ async fn posts_by_author(
     Query(page): Query<Page>,
 ) -> Result<Json<Vec<Post>>, StatusCode> {
     let mut conn = pool.get().await.map_err(internal)?;
-    posts::table
-        .filter(posts::author_id.eq(author)) // expect: query-on-unindexed-column
+    posts::table // expect: query-on-unindexed-column
+        .filter(posts::author_id.eq(author))
         .select(Post::as_select())
         .limit(page.limit.unwrap_or(20).clamp(1, 100))
         .load(&mut conn)
@@ -78,8 +78,8 @@ async fn posts_by_author(
 
 async fn published_posts(State(pool): State<DbPool>, Query(page): Query<Page>) -> Result<Json<Vec<Post>>, StatusCode> {
     let mut conn = pool.get().await.map_err(internal)?;
-    posts::table
-        .filter(posts::published.eq(true)) // expect: query-on-unindexed-column
+    posts::table // expect: query-on-unindexed-column
+        .filter(posts::published.eq(true))
         .order(posts::published_at.desc())
         .select(Post::as_select())
         .limit(page.limit.unwrap_or(20).clamp(1, 100))
