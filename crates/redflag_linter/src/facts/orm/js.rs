@@ -29,42 +29,51 @@ use crate::source::{Location, SourceFile};
 const MAX_CHAIN: usize = 64;
 
 pub(super) fn collect(file: &SourceFile) -> Option<SchemaFacts> {
-    let source = source_of(&file.text)?;
+    let candidates = candidate_sources(&file.text);
+    if candidates.is_empty() {
+        return None;
+    }
     let tree = file.tree()?;
     let js = Js {
         file,
         dialect: Cell::new(None),
     };
     let root = tree.root_node();
-    let mut facts = match source {
+    // The first reader that finds something wins: a models file that calls
+    // `sequelize.getQueryInterface()` is still a models file.
+    let mut facts = candidates.into_iter().find_map(|source| match source {
         SchemaSource::TypeOrmMigration => typeorm::migration(&js, root),
         SchemaSource::TypeOrmEntity => typeorm::entities(&js, root),
         SchemaSource::SequelizeMigration => sequelize::migration(&js, root),
         SchemaSource::KnexMigration => knex::migration(&js, root),
         SchemaSource::SequelizeModel => sequelize::models(&js, root),
         _ => None,
-    }?;
+    })?;
     facts.dialect = facts.dialect.or(js.dialect.get());
     Some(facts)
 }
 
-/// Which schema source a file's text can be, from the words it must
-/// contain.
-fn source_of(text: &str) -> Option<SchemaSource> {
+/// The schema sources a file's text can be, most specific first, from the
+/// words each must contain.
+fn candidate_sources(text: &str) -> Vec<SchemaSource> {
     let has = |word: &str| text.contains(word);
+    let mut found = Vec::new();
     if has("MigrationInterface") || (has("queryRunner") && has("up(")) {
-        Some(SchemaSource::TypeOrmMigration)
-    } else if has("@Entity(") {
-        Some(SchemaSource::TypeOrmEntity)
-    } else if has("queryInterface") || has("QueryInterface") {
-        Some(SchemaSource::SequelizeMigration)
-    } else if has("schema") && has("up") && (has("Table(") || has(".table(") || has("raw(")) {
-        Some(SchemaSource::KnexMigration)
-    } else if (has("define(") || has(".init(")) && (has("equelize") || has("DataTypes")) {
-        Some(SchemaSource::SequelizeModel)
-    } else {
-        None
+        found.push(SchemaSource::TypeOrmMigration);
     }
+    if has("@Entity(") {
+        found.push(SchemaSource::TypeOrmEntity);
+    }
+    if has("queryInterface") || has("QueryInterface") {
+        found.push(SchemaSource::SequelizeMigration);
+    }
+    if has("schema") && has("up") && (has("Table(") || has(".table(") || has("raw(")) {
+        found.push(SchemaSource::KnexMigration);
+    }
+    if (has("define(") || has(".init(")) && (has("equelize") || has("DataTypes")) {
+        found.push(SchemaSource::SequelizeModel);
+    }
+    found
 }
 
 /// The file being read, with the value readers every tool shares.
@@ -678,6 +687,14 @@ mod tests {
         for (path, text) in &cases {
             let _ = facts(path, text);
         }
+    }
+
+    #[test]
+    fn a_models_file_that_names_the_query_interface_is_still_models() {
+        let text = "const { Sequelize, DataTypes } = require('sequelize');\nconst sequelize = new Sequelize(process.env.DATABASE_URL);\nconst User = sequelize.define('User', { email: DataTypes.STRING });\nconst queryInterface = sequelize.getQueryInterface();\nmodule.exports = { sequelize, queryInterface, User };\n";
+        let found = facts("src/models/index.js", text).expect("facts");
+        assert_eq!(found.source, SchemaSource::SequelizeModel);
+        assert_eq!(found.models[0].table, "Users");
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub(super) fn migration(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
         return None;
     }
     let mut facts = SchemaFacts::new(SchemaSource::SequelizeMigration);
+    let mut interface_calls = 0usize;
     for step in &steps.up {
         let interface = first_param(js, step.function).unwrap_or("queryInterface");
         let mut calls = Vec::new();
@@ -55,16 +56,22 @@ pub(super) fn migration(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
             let receiver = js.path(object);
             let method = js.text(method);
             if receiver == interface || receiver.ends_with("queryInterface") {
+                interface_calls += 1;
                 interface_call(js, method, call, &mut facts.statements);
             } else if method == "query"
                 && (receiver == format!("{interface}.sequelize")
                     || receiver.ends_with(".sequelize"))
             {
+                interface_calls += 1;
                 if let Some(sql) = args(call).first() {
                     facts.statements.extend(js.sql(*sql));
                 }
             }
         }
+    }
+    // An `up` that never touches the query interface is not a migration.
+    if interface_calls == 0 {
+        return None;
     }
     facts.down = js.down(&steps);
     Some(facts)

@@ -670,6 +670,7 @@ pub(super) fn migration(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
         return None;
     }
     let mut facts = SchemaFacts::new(SchemaSource::TypeOrmMigration);
+    let mut runner_calls = 0usize;
     for step in &steps.up {
         let runner = first_param(js, step.function).unwrap_or("queryRunner");
         let mut calls = Vec::new();
@@ -694,9 +695,14 @@ pub(super) fn migration(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
             };
             let receiver = js.path(object);
             if receiver == runner || receiver.ends_with("queryRunner") {
+                runner_calls += 1;
                 runner_call(js, js.text(method), call, &mut facts.statements);
             }
         }
+    }
+    // An `up` that never uses the query runner is not a migration.
+    if runner_calls == 0 {
+        return None;
     }
     facts.down = js.down(&steps);
     Some(facts)
