@@ -613,13 +613,13 @@ impl HandlerIndex {
         let inline_action = body.is_some_and(|b| starts_with_directive(file, b, "use server"));
         if inline_action || (self.use_server && exported && super::has_async_keyword(function)) {
             return Some((
-                name.unwrap_or_else(|| "anonymous".to_string()),
+                name.unwrap_or_else(|| wrapped_name(file, ancestors)),
                 HandlerKind::ServerAction,
             ));
         }
         if js_handler_signature(file, function) {
             return Some((
-                name.unwrap_or_else(|| "anonymous".to_string()),
+                name.unwrap_or_else(|| wrapped_name(file, ancestors)),
                 HandlerKind::Route,
             ));
         }
@@ -832,6 +832,30 @@ fn js_params(file: &SourceFile, function: Node<'_>) -> (Vec<String>, String) {
         );
     }
     (names, first_type)
+}
+
+/// A name for an anonymous function handed to a wrapper:
+/// `exports.list = asyncHandler(async (req, res) => …)` → `exports.list`,
+/// else the wrapper (`asyncHandler(…)`).
+fn wrapped_name(file: &SourceFile, ancestors: &[Node<'_>]) -> String {
+    let n = ancestors.len();
+    let call = n
+        .checked_sub(2)
+        .map(|i| ancestors[i])
+        .filter(|c| c.kind() == "call_expression" && ancestors[n - 1].kind() == "arguments");
+    let Some(call) = call else {
+        return "anonymous function".to_string();
+    };
+    if let Some(name) = function_name(file, call, &ancestors[..n - 2]) {
+        return name;
+    }
+    call.child_by_field_name("function")
+        .map(|f| file.text_of(f))
+        .filter(|t| t.len() <= 40)
+        .map_or_else(
+            || "anonymous function".to_string(),
+            |t| format!("{}(…)", compact(t)),
+        )
 }
 
 /// `(req, res)`, `(request, reply)` or a first parameter typed as a

@@ -439,7 +439,7 @@ impl<'t> Analysis<'_, 't> {
         if plain_function(self.language, function, outer) {
             if let Some(name) = name {
                 let yield_dependency = self.language == Language::Python
-                    && looks_like_yield_dependency(self.file, function, outer, &name);
+                    && looks_like_yield_dependency(function, outer, &name);
                 self.pending.push(Pending {
                     function: name,
                     candidate,
@@ -449,11 +449,14 @@ impl<'t> Analysis<'_, 't> {
             }
             return;
         }
-        // A method or nested function: only a Prisma client is judged here
-        // (Nest services and constructors run once).
-        if candidate.prisma && !name.as_deref().is_some_and(is_startup_name) {
-            let shown = name.map_or_else(|| "a function".to_string(), |n| format!("`{n}`"));
-            self.out.push(prisma_in_function(range, &candidate, &shown));
+        // A method: only a Prisma client is judged here, and not in
+        // constructors or lifecycle hooks (Nest services are built once).
+        // Anonymous callbacks outside handlers (`app.listen(…, () => …)`,
+        // `process.on(…)`) are left alone: nothing says they run per request.
+        if candidate.prisma && function.kind() == "method_definition" {
+            if let Some(name) = name.filter(|n| !is_startup_name(n)) {
+                self.out.push(prisma_in_function(range, &candidate, &format!("`{name}`")));
+            }
         }
     }
 
@@ -854,9 +857,9 @@ fn guarded_by(file: &SourceFile, between: &[Node<'_>], target: &str) -> bool {
     })
 }
 
-/// A module-level generator named like a FastAPI dependency (`get_db`,
-/// `get_connection`, `redis_client`) that is not a context manager.
-fn looks_like_yield_dependency(file: &SourceFile, function: Node<'_>, ancestors: &[Node<'_>], name: &str) -> bool {
+/// An undecorated module-level generator named like a FastAPI dependency
+/// (`get_db`, `get_connection`, `redis_client`).
+fn looks_like_yield_dependency(function: Node<'_>, ancestors: &[Node<'_>], name: &str) -> bool {
     let named = name.starts_with("get_")
         || ["_db", "_conn", "_connection", "_session", "_client"]
             .iter()
@@ -864,10 +867,8 @@ fn looks_like_yield_dependency(file: &SourceFile, function: Node<'_>, ancestors:
     if !named {
         return false;
     }
-    if ancestors
-        .last()
-        .is_some_and(|p| p.kind() == "decorated_definition" && file.text_of(*p).contains("contextmanager"))
-    {
+    // Decorated generators are context managers, fixtures, …
+    if ancestors.last().is_some_and(|p| p.kind() == "decorated_definition") {
         return false;
     }
     let Some(body) = function.child_by_field_name("body") else {
@@ -1022,8 +1023,11 @@ reported too, naming that handler.
 
 Outside handlers only two things are reported: an SQLAlchemy engine with
 `poolclass=NullPool` (pooling switched off for the whole service), and
-`new PrismaClient()` inside a function that is not start-up code and does not
-cache the client (`globalThis.prisma ??= …`, `if (!prisma) prisma = …`).
+`new PrismaClient()` in a module-level function or a class method that is
+not start-up code (`main`, `bootstrap`, `seed…`, constructors,
+`onModuleInit`) and does not cache the client (`globalThis.prisma ??= …`,
+`if (!prisma) prisma = …`, `cache(…)`), unless the file only calls it to
+fill such a cache (`globalForPrisma.prisma ?? createPrismaClient()`).
 
 ## Why it matters
 Checklist TASK-2.4 (connection pooling configured for production load).
@@ -1424,6 +1428,7 @@ mod tests {
         assert!(!rule.applies_to("scripts/load_fixtures.py"));
         assert!(!rule.applies_to("manage.py"));
         assert!(!rule.applies_to("tests/test_api.py"));
+        assert!(!rule.applies_to("src/bin/import_users.rs"));
         assert!(rule.applies_to("app/api.py"));
     }
 
@@ -1582,6 +1587,11 @@ mod tests {
             export async function countUsers() {
               return freshClient().user.count();
             }
+
+            process.on("SIGHUP", async () => {
+              const reloaded = new PrismaClient();
+              await reloaded.$connect();
+            });
         "#;
         let found = findings("src/lib/db.ts", code);
         assert_eq!(found.len(), 2, "{found:#?}");
@@ -1707,6 +1717,35 @@ mod tests {
         assert!(found[0].starts_with("redis::Client::open(\"redis://cache/\") | `redis::Client::open` creates a new Redis client in route handler `a`"));
         assert!(found[1].contains("`tokio_postgres::connect` opens a new database connection"));
         assert!(found[2].contains("`sqlx::Pool::<sqlx::Postgres>::connect` creates a whole connection pool in route handler `b`"));
+    }
+
+    #[test]
+    fn express_controllers_and_wrapped_handlers() {
+        let code = r#"
+            const { Pool, Client } = require("pg");
+            const asyncHandler = require("express-async-handler");
+
+            class ReportController {
+              async show(req, res) {
+                const pool = new Pool({ max: 5 });
+                res.json((await pool.query("SELECT * FROM reports WHERE id = $1", [req.params.id])).rows);
+              }
+
+              formatRow(row) {
+                return new Client();
+              }
+            }
+
+            exports.exportCsv = asyncHandler(async (req, res) => {
+              const client = new Client();
+              await client.connect();
+              res.send("ok");
+            });
+        "#;
+        let found = findings("src/controllers/reports.js", code);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].contains("route handler `ReportController.show`"), "{found:?}");
+        assert!(found[1].starts_with("new Client() | `new Client()` opens a new database connection in route handler `exports.exportCsv`"), "{found:?}");
     }
 
     #[test]
