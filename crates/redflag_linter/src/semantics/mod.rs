@@ -7,6 +7,7 @@
 //! exhaust the stack.
 
 pub mod env_vars;
+pub mod handlers;
 pub mod imports;
 pub mod paths;
 
