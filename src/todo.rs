@@ -212,6 +212,26 @@ fn idle_rules(model: &ProjectModel) -> Vec<(String, String)> {
             ));
         }
     }
+    let no_queries = model.files.iter().all(|f| f.queries.is_empty());
+    let no_datastore = model
+        .services
+        .services
+        .iter()
+        .all(|s| s.datastores.is_empty());
+    if no_queries && no_datastore {
+        idle.push((
+            "connection-per-request".to_string(),
+            "no database client or query found".to_string(),
+        ));
+    }
+    if no_queries {
+        for rule in ["query-in-loop", "unbounded-query"] {
+            idle.push((
+                rule.to_string(),
+                "no database queries found in the code".to_string(),
+            ));
+        }
+    }
     let has_migrations = model
         .files
         .iter()

@@ -109,15 +109,23 @@ impl DataModel {
             .filter_map(|u| {
                 let (table, column) = match fact.names {
                     QueryNames::Tables => (u.table.clone(), u.column.clone()),
-                    QueryNames::Models => {
-                        let model = self.model(&u.table)?;
-                        let column = model
-                            .fields
-                            .iter()
-                            .find(|(field, _)| field == &u.column)
-                            .map_or_else(|| u.column.clone(), |(_, column)| column.clone());
-                        (model.table.clone(), column)
-                    }
+                    QueryNames::Models => match self.model(&u.table) {
+                        Some(model) => {
+                            let column = model
+                                .fields
+                                .iter()
+                                .find(|(field, _)| field == &u.column)
+                                .map_or_else(|| u.column.clone(), |(_, column)| column.clone());
+                            (model.table.clone(), column)
+                        }
+                        // Diesel and SeaORM name tables by their modules
+                        // (`users::table`): without a model declaration, a
+                        // table of exactly that name is the one meant.
+                        None if !self.models.contains_key(&u.table.to_ascii_lowercase()) => {
+                            (u.table.clone(), u.column.clone())
+                        }
+                        None => return None,
+                    },
                 };
                 let known = self.schema.tables.get(&table)?;
                 (known.created && known.columns.contains(&column)).then_some(ColumnUse {
@@ -137,9 +145,37 @@ impl DataModel {
     }
 }
 
-/// How to add an index in the tool that defines the table.
+impl DataModel {
+    /// The attribute a model gives a column (`customer_id` → `customerId`
+    /// in Prisma or TypeORM), else the column.
+    #[must_use]
+    pub fn field_of(&self, table: &str, column: &str) -> String {
+        self.models
+            .values()
+            .flatten()
+            .filter(|m| m.table == table)
+            .flat_map(|m| m.fields.iter())
+            .find(|(field, col)| col == column && field != column)
+            .map_or_else(|| column.to_string(), |(field, _)| field.clone())
+    }
+}
+
+/// How to add an index in the tool that defines the table; model sources
+/// name the model's attributes.
 #[must_use]
-pub fn index_advice(source: Option<SchemaSource>, table: &str, columns: &[String]) -> String {
+pub fn index_advice(
+    data: &DataModel,
+    source: Option<SchemaSource>,
+    table: &str,
+    columns: &[String],
+) -> String {
+    let columns: Vec<String> = match source {
+        Some(source) if !source.is_migration() => {
+            columns.iter().map(|c| data.field_of(table, c)).collect()
+        }
+        _ => columns.to_vec(),
+    };
+    let columns = columns.as_slice();
     let list = columns.join(", ");
     let quoted = columns
         .iter()

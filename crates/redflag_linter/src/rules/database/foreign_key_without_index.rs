@@ -57,7 +57,7 @@ impl Rule for ForeignKeyWithoutIndex {
                         "foreign key `{}({columns})` → `{referenced}` has no index on `{}({columns})`{from}: every delete or key update in `{}`, and every join through this key, scans the whole `{}` table{assumed}",
                         table.name, table.name, fk.referenced_table, table.name
                     ),
-                    help: Some(index_advice(table.source, &table.name, &fk.columns)),
+                    help: Some(index_advice(&model.data, table.source, &table.name, &fk.columns)),
                     severity: None,
                     confidence: None,
                 });
