@@ -20,6 +20,8 @@ mod django_migrations;
 mod django_models;
 mod sqlalchemy;
 
+use std::collections::HashSet;
+
 use redflag_syntax::sql::SqlDialect;
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
@@ -82,15 +84,16 @@ impl TableBuilder {
         }
     }
 
-    /// Adds a column, replacing an inherited one of the same name.
+    /// Adds a column; a later one of the same name (a redeclared inherited
+    /// field) replaces it when the table is finished.
     fn column(&mut self, column: ColumnFact) {
-        self.columns.retain(|c| c.name != column.name);
         self.columns.push(column);
     }
 
     /// The statements: several `primary_key=True` columns make one
     /// composite key, as the ORMs build it.
     fn finish(mut self, out: &mut Vec<DdlStatement>) {
+        self.columns = last_wins(self.columns, |c| &c.name);
         let keys: Vec<String> = self
             .columns
             .iter()
@@ -112,6 +115,21 @@ impl TableBuilder {
         });
         out.extend(self.indexes.into_iter().map(DdlStatement::CreateIndex));
     }
+}
+
+/// Keeps the last item of each key, in the order of those last items: a
+/// redeclared attribute replaces the inherited one. Linear, so a hostile
+/// class with thousands of attributes costs no more than reading it.
+fn last_wins<T>(items: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    for item in items.into_iter().rev() {
+        if seen.insert(key(&item).to_string()) {
+            kept.push(item);
+        }
+    }
+    kept.reverse();
+    kept
 }
 
 /// An index on columns with its name and declaration.

@@ -10,7 +10,7 @@
 //! creates a `<table>_<field>` table for a `ManyToManyField` without
 //! `through=`. Every Django column is `NOT NULL` unless `null=True`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use redflag_syntax::tree_sitter::Node;
 
@@ -508,8 +508,9 @@ pub(super) fn model_fact(
     location: Location,
 ) -> ModelFact {
     let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut push = |attribute: &str, column: &str| {
-        if !pairs.iter().any(|(a, _)| a == attribute) {
+        if seen.insert(attribute.to_string()) {
             pairs.push((attribute.to_string(), column.to_string()));
         }
     };

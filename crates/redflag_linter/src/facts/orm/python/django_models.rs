@@ -17,7 +17,7 @@ use super::django::{
 };
 use super::{
     callee_last, class_attributes, class_bases, class_name, definitions, flag, header_location,
-    inner_class, keyword, string_value,
+    inner_class, keyword, last_wins, string_value,
 };
 use crate::facts::data::{SchemaFacts, SchemaSource};
 use crate::source::SourceFile;
@@ -153,6 +153,7 @@ pub(super) fn collect(file: &SourceFile, app: Option<&str>) -> Option<SchemaFact
         for field in own_fields(&naming, &own, class) {
             add(&mut fields, field);
         }
+        let mut fields = last_wins(fields, |f| &f.attribute);
         if !fields.iter().any(|f| f.primary_key) {
             fields.insert(0, Field::implicit_id(location.clone()));
         }
@@ -281,9 +282,9 @@ fn own_fields(naming: &Naming<'_>, own: &Related, class: &Class<'_>) -> Vec<Fiel
         .collect()
 }
 
-/// A field list where a later declaration replaces an inherited one.
+/// Adds a field; a later declaration replaces an inherited one (see
+/// [`super::last_wins`]).
 fn add(fields: &mut Vec<Field>, field: Field) {
-    fields.retain(|f| f.attribute != field.attribute);
     fields.push(field);
 }
 

@@ -92,12 +92,9 @@ fn merged_columns(
         if ancestor != index && tables[ancestor].is_some() {
             continue;
         }
-        for column in &own_columns[ancestor] {
-            columns.retain(|c| c.attribute != column.attribute);
-            columns.push(column.copy());
-        }
+        columns.extend(own_columns[ancestor].iter().map(ColumnAttribute::copy));
     }
-    columns
+    super::last_wins(columns, |c| &c.attribute)
 }
 
 /// A mapped class: its table and columns.

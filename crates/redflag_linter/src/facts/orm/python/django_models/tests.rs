@@ -335,9 +335,18 @@ class Restaurant(Place):
     serves_pizza = models.BooleanField(default=False)
 
 
-class Review(SoftDeleteModel):
+class Stamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["created_at"], name="%(class)s_created_idx")]
+
+
+class Review(SoftDeleteModel, Stamped):
     place = models.ForeignKey("Place", on_delete=models.CASCADE)
     body = models.TextField()
+    created_at = models.DateTimeField(null=True)
 
     class Meta:
         app_label = "reviews"
@@ -355,7 +364,12 @@ class Review(SoftDeleteModel):
     );
     // A base from another module: the fields still make it a model.
     let (columns, _) = table(&found.statements, "reviews_review");
-    assert_eq!(names(columns), ["id", "place_id", "body"]);
+    assert_eq!(names(columns), ["id", "place_id", "body", "created_at"]);
+    assert!(!columns[3].not_null, "the redeclared field wins");
+    // Its own `Meta` replaces the abstract parent's, indexes included.
+    assert!(indexes(&found.statements, "reviews_review")
+        .iter()
+        .all(|i| i.name.is_none()));
     assert_eq!(
         columns[1]
             .foreign_key
