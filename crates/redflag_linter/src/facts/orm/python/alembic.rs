@@ -139,12 +139,7 @@ fn operation(file: &SourceFile, call: Node<'_>, out: &mut Vec<DdlStatement>) {
     let text = |index: usize, keyword_name: &str| {
         arg(index, keyword_name).and_then(|n| name_value(file, n))
     };
-    let table_at = |index: usize| {
-        table
-            .clone()
-            .or_else(|| text(index, "table_name"))
-            .or_else(|| text(index, "source_table"))
-    };
+    let table_at = |index: usize| table.clone().or_else(|| text(index, "table_name"));
     let alter = |table: String, ops: Vec<AlterOp>| DdlStatement::AlterTable {
         table,
         ops,
