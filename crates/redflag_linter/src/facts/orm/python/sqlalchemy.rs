@@ -60,6 +60,7 @@ struct Class<'t> {
 }
 
 /// A column-making attribute of a class.
+#[derive(Clone)]
 struct ColumnAttribute {
     attribute: String,
     column: SaColumn,
@@ -67,20 +68,10 @@ struct ColumnAttribute {
     default_nullable: bool,
 }
 
-impl ColumnAttribute {
-    fn copy(&self) -> ColumnAttribute {
-        ColumnAttribute {
-            attribute: self.attribute.clone(),
-            column: self.column.clone(),
-            default_nullable: self.default_nullable,
-        }
-    }
-}
-
 /// The columns of a class's table: those of ancestors without a table of
 /// their own (farthest first), then its own; a redeclared attribute wins.
-/// Ancestors are visited in an order where their table is already known
-/// or does not matter: a later class never holds columns of an earlier one.
+/// `tables` is complete for the classes before `index`, and Python defines
+/// a base before the classes deriving from it.
 fn merged_columns(
     lineage: &[usize],
     own_columns: &[Vec<ColumnAttribute>],
@@ -92,7 +83,7 @@ fn merged_columns(
         if ancestor != index && tables[ancestor].is_some() {
             continue;
         }
-        columns.extend(own_columns[ancestor].iter().map(ColumnAttribute::copy));
+        columns.extend(own_columns[ancestor].iter().cloned());
     }
     super::last_wins(columns, |c| &c.attribute)
 }
@@ -191,23 +182,27 @@ pub(super) fn collect(file: &SourceFile) -> Option<SchemaFacts> {
             });
         }
     }
-    // Subclasses of mapped classes without a table of their own.
+    // Subclasses of mapped classes without a table of their own share
+    // their parent's (a grandchild its grandparent's: parents come first).
+    let mut mapped_at: HashMap<usize, usize> = mapped
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.class, i))
+        .collect();
     for (index, class) in classes.iter().enumerate() {
-        if mapped.iter().any(|m| m.class == index) || class.is_abstract {
+        if tables[index].is_some() || class.is_abstract {
             continue;
         }
         let parent = class.local_bases.iter().find_map(|base| {
             let base = *by_name.get(base.as_str())?;
-            mapped.iter().position(|m| m.class == base)
+            mapped_at.get(&base).copied()
         });
         if let Some(parent) = parent {
             let table = mapped[parent].table.clone();
-            let mut columns: Vec<ColumnAttribute> = mapped[parent]
-                .columns
-                .iter()
-                .map(ColumnAttribute::copy)
-                .collect();
-            columns.extend(own_columns[index].iter().map(ColumnAttribute::copy));
+            let mut columns: Vec<ColumnAttribute> =
+                mapped[parent].columns.iter().cloned().collect();
+            columns.extend(own_columns[index].iter().cloned());
+            mapped_at.insert(index, mapped.len());
             mapped.push(Mapped {
                 class: index,
                 table,
