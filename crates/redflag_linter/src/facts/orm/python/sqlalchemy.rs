@@ -199,8 +199,7 @@ pub(super) fn collect(file: &SourceFile) -> Option<SchemaFacts> {
         });
         if let Some(parent) = parent {
             let table = mapped[parent].table.clone();
-            let mut columns: Vec<ColumnAttribute> =
-                mapped[parent].columns.iter().cloned().collect();
+            let mut columns = mapped[parent].columns.clone();
             columns.extend(own_columns[index].iter().cloned());
             mapped_at.insert(index, mapped.len());
             mapped.push(Mapped {
