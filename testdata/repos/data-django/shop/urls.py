@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/v1/orders/by-reference/<str:reference>", views.order_by_reference),
     path("api/v1/orders/pending", views.pending_orders),
     path("api/v1/products/active", views.active_products),
+    path("api/v1/customers/report", views.customer_report),
 ]

@@ -64,3 +64,13 @@ def pending_orders(request):
 def active_products(request):
     products = Product.objects.exclude(channel="retired")[:100]  # expect: query-on-unindexed-column
     return Response([{"sku": p.sku, "title": p.title} for p in products])
+
+
+@api_view(["POST"])
+def customer_report(request):
+    orders = Order.objects.filter(customer_id=request.data["customer"]).order_by("placed_at")  # expect: unbounded-query
+    lines = []
+    for order in orders:
+        products = Product.objects.filter(orders=order)  # expect: query-in-loop
+        lines.append({"reference": order.reference, "skus": [p.sku for p in products]})
+    return Response(lines)

@@ -47,7 +47,8 @@ impl Rule for UnboundedQuery {
     fn check_project(&self, model: &ProjectModel, ctx: &mut ProjectContext<'_>) {
         for facts in &model.files {
             for query in &facts.queries {
-                if !query.reads || query.limited {
+                // A read inside a loop is `query-in-loop`'s finding.
+                if !query.reads || query.limited || query.in_loop {
                     continue;
                 }
                 let Some(function) = query.function.as_deref() else {
