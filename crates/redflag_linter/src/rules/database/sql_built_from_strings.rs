@@ -131,8 +131,11 @@ SQLAlchemy `text()` and `exec_driver_sql`, Django `Manager.raw()` and
 A hole is fine when it is constant: a literal, an `UPPER_CASE` constant, a
 local bound only to literals, a number conversion (`int(x)`, `Number(x)`,
 `.len()`, a Rust parameter typed `i64`/`bool`/`Uuid`), a list of driver
-placeholders (`", ".join(["%s"] * len(ids))`), or the table name an ORM model
-declares (`Model._meta.db_table`, `__tablename__`). Tagged templates that bind
+placeholders (`", ".join(["%s"] * len(ids))`), a value through the driver's
+quoting (`quote_name(…)`, `escapeId(…)`), the join of a local list whose
+every item is constant (the `" AND ".join(conditions)` of a dynamic `WHERE`
+whose conditions are literals with placeholders), or the table name an ORM
+model declares (`Model._meta.db_table`, `__tablename__`). Tagged templates that bind
 every `${}` (Prisma `$queryRaw\`…\``, `Prisma.sql`, postgres.js and slonik
 `sql\`…\``) and `sqlx::query!` (a literal checked at compile time) are never
 reported.
@@ -237,6 +240,17 @@ fn meta() -> RuleMeta {
                 conn.execute(f"SELECT * FROM orders ORDER BY {column} DESC")
                 session.execute(text("SELECT * FROM orders WHERE status = :status"), {"status": status})
                 conn.executescript("DELETE FROM carts; VACUUM;")
+
+            def filter_orders(conn, status=None, region=None):
+                conditions = ["deleted_at IS NULL"]
+                params = []
+                if status:
+                    conditions.append("status = ?")
+                    params.append(status)
+                if region:
+                    conditions.append("region = ?")
+                    params.append(region)
+                return conn.execute("SELECT * FROM orders WHERE " + " AND ".join(conditions), params)
             "#,
         )
         .invalid(

@@ -8,7 +8,7 @@
 //! deep, and a scope is walked with a cursor over a bounded number of
 //! nodes.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use redflag_syntax::tree_sitter::Node;
@@ -22,6 +22,9 @@ use crate::source::SourceFile;
 const MAX_DEPTH: usize = 4;
 /// Nodes visited when looking for a variable's assignments.
 const MAX_SCOPE_NODES: usize = 20_000;
+/// Expressions read at one call: a hostile file whose variables fan out
+/// into each other gives up here instead of growing exponentially.
+const MAX_STEPS: usize = 5_000;
 /// Longest hole text kept for messages.
 const MAX_HOLE_CHARS: usize = 48;
 
@@ -49,6 +52,8 @@ pub(super) enum Assigned<'t> {
     Append(Node<'t>),
     /// `write!(x, "…", …)`: pieces appended.
     AppendPieces(Vec<Piece<'t>>, Construction),
+    /// `x.append(item)`, `x.push(item)`: an item added to a list.
+    Push(Node<'t>),
 }
 
 /// The shape of one language's strings, assignments and functions.
@@ -70,6 +75,13 @@ pub(super) trait Grammar {
     /// If `node` assigns to `name`, what it assigns.
     fn assignment<'t>(&self, file: &SourceFile, node: Node<'t>, name: &str)
         -> Option<Assigned<'t>>;
+    /// The branches of a conditional expression (`a if c else b`,
+    /// `c ? a : b`).
+    fn branches<'t>(&self, _node: Node<'t>) -> Option<[Node<'t>; 2]> {
+        None
+    }
+    /// The items of a list, array or `vec![]` literal.
+    fn elements<'t>(&self, file: &SourceFile, node: Node<'t>) -> Option<Vec<Node<'t>>>;
     /// Literals: strings without holes, numbers, booleans, null.
     fn is_literal(&self, file: &SourceFile, node: Node<'_>) -> bool;
     /// A variable whose declared type cannot carry SQL (a Rust `i64`
@@ -144,6 +156,8 @@ pub(super) struct Eval<'a, 't> {
     /// Assignments found per variable name: a string with many holes
     /// naming the same variable walks its scope once.
     found: RefCell<HashMap<String, Vec<Assigned<'t>>>>,
+    /// Steps left before reading gives up.
+    steps: Cell<usize>,
 }
 
 impl<'a, 't> Eval<'a, 't> {
@@ -165,7 +179,15 @@ impl<'a, 't> Eval<'a, 't> {
             scopes,
             root,
             found: RefCell::new(HashMap::new()),
+            steps: Cell::new(MAX_STEPS),
         }
+    }
+
+    /// Takes one step of the budget; false once it is spent.
+    fn step(&self) -> bool {
+        let left = self.steps.get();
+        self.steps.set(left.saturating_sub(1));
+        left > 0
     }
 
     /// The strings an expression may hold (empty when it is not a string
@@ -175,12 +197,18 @@ impl<'a, 't> Eval<'a, 't> {
     }
 
     fn strings_at(&self, node: Node<'t>, depth: usize) -> Vec<SqlString> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.step() {
             return Vec::new();
         }
         let node = self.grammar.unwrap(self.file, node);
         if let Some(name) = self.grammar.identifier(self.file, node) {
             return self.resolve(name, depth + 1);
+        }
+        if let Some(branches) = self.grammar.branches(node) {
+            return branches
+                .into_iter()
+                .flat_map(|branch| self.strings_at(branch, depth + 1))
+                .collect();
         }
         match self.grammar.pieces(self.file, node) {
             Some((pieces, construction)) => vec![self.assemble(pieces, construction, depth)],
@@ -198,13 +226,16 @@ impl<'a, 't> Eval<'a, 't> {
         for piece in pieces {
             match piece {
                 Piece::Text(text) => out.text.push_str(&text),
-                Piece::Operand(node) => match self.strings_at(node, depth + 1).into_iter().next() {
-                    Some(string) => out.append(string),
-                    None => {
+                Piece::Operand(node) => {
+                    let mut strings = self.strings_at(node, depth + 1);
+                    let one = strings.len() == 1 || strings.iter().all(|s| !s.has_open_holes());
+                    if one && !strings.is_empty() {
+                        out.append(strings.swap_remove(0));
+                    } else {
                         let text = self.file.text_of(node).to_string();
                         self.splice(&mut out, Some(node), &text, construction, depth);
                     }
-                },
+                }
                 Piece::Hole { node, text } => {
                     self.splice(&mut out, node, &text, construction, depth);
                 }
@@ -252,6 +283,9 @@ impl<'a, 't> Eval<'a, 't> {
 
     /// True when a hole cannot carry input into the SQL.
     fn is_constant(&self, node: Option<Node<'t>>, text: &str, depth: usize) -> bool {
+        if !self.step() {
+            return false;
+        }
         if let Some(node) = node {
             let node = self.grammar.unwrap(self.file, node);
             if self.grammar.is_literal(self.file, node) {
@@ -260,6 +294,9 @@ impl<'a, 't> Eval<'a, 't> {
         }
         if constant_text(text) {
             return true;
+        }
+        if let Some(list) = joined_list(text) {
+            return depth <= MAX_DEPTH && self.list_is_constant(list, depth + 1);
         }
         let Some(name) = self.name_of(node, text) else {
             return false;
@@ -277,11 +314,35 @@ impl<'a, 't> Eval<'a, 't> {
                 Assigned::Set(value) | Assigned::Append(value) => {
                     let text = self.file.text_of(*value);
                     self.is_constant(Some(*value), text, depth + 1)
-                        || self
-                            .strings_at(*value, depth + 1)
-                            .first()
-                            .is_some_and(|s| !s.has_open_holes())
+                        || self.closed(*value, depth + 1)
                 }
+                Assigned::AppendPieces(..) | Assigned::Push(_) => false,
+            })
+    }
+
+    /// True when an expression is a string whose every reading has only
+    /// constant holes.
+    fn closed(&self, node: Node<'t>, depth: usize) -> bool {
+        let strings = self.strings_at(node, depth);
+        !strings.is_empty() && strings.iter().all(|s| !s.has_open_holes())
+    }
+
+    /// True when every item a local list is given is constant: the
+    /// `" AND ".join(conditions)` of a dynamic `WHERE` whose conditions
+    /// are literals with placeholders.
+    fn list_is_constant(&self, name: &str, depth: usize) -> bool {
+        let constant_item = |item: Node<'t>| {
+            let text = self.file.text_of(item);
+            self.is_constant(Some(item), text, depth + 1) || self.closed(item, depth + 1)
+        };
+        let assignments = self.assignments(name);
+        !assignments.is_empty()
+            && assignments.iter().all(|assigned| match assigned {
+                Assigned::Set(value) | Assigned::Append(value) => self
+                    .grammar
+                    .elements(self.file, self.grammar.unwrap(self.file, *value))
+                    .is_some_and(|items| items.into_iter().all(constant_item)),
+                Assigned::Push(item) => constant_item(*item),
                 Assigned::AppendPieces(..) => false,
             })
     }
@@ -321,6 +382,7 @@ impl<'a, 't> Eval<'a, 't> {
                         last.append(self.assemble(pieces, construction, depth));
                     }
                 }
+                Assigned::Push(_) => {}
             }
         }
         candidates.into_iter().flatten().collect()
@@ -375,6 +437,21 @@ impl<'a, 't> Eval<'a, 't> {
             true
         });
         found
+    }
+}
+
+/// The list a `join` hole joins: `" AND ".join(conditions)` (Python),
+/// `conditions.join(" AND ")` (JavaScript, Rust).
+fn joined_list(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let (before, after) = text.split_once(".join(")?;
+    let argument = after.strip_suffix(')')?.trim();
+    if before.starts_with(['"', '\'']) && is_identifier(argument) {
+        Some(argument)
+    } else if is_identifier(before) {
+        Some(before)
+    } else {
+        None
     }
 }
 

@@ -443,6 +443,21 @@ impl Grammar for JsGrammar {
         node: Node<'t>,
         name: &str,
     ) -> Option<Assigned<'t>> {
+        if node.kind() == "call_expression" {
+            let function = node.child_by_field_name("function")?;
+            let pushes = function.kind() == "member_expression"
+                && function
+                    .child_by_field_name("object")
+                    .is_some_and(|o| file.text_of(o) == name)
+                && function
+                    .child_by_field_name("property")
+                    .map(|p| file.text_of(p))
+                    == Some("push");
+            return pushes
+                .then(|| first_argument(node.child_by_field_name("arguments")?))
+                .flatten()
+                .map(Assigned::Push);
+        }
         let (target, value) = match node.kind() {
             "variable_declarator" => (
                 node.child_by_field_name("name")?,
@@ -466,6 +481,28 @@ impl Grammar for JsGrammar {
             }
             _ => Some(Assigned::Set(value)),
         }
+    }
+
+    fn branches<'t>(&self, node: Node<'t>) -> Option<[Node<'t>; 2]> {
+        if node.kind() != "ternary_expression" {
+            return None;
+        }
+        Some([
+            node.child_by_field_name("consequence")?,
+            node.child_by_field_name("alternative")?,
+        ])
+    }
+
+    fn elements<'t>(&self, _file: &SourceFile, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+        if node.kind() != "array" {
+            return None;
+        }
+        let mut cursor = node.walk();
+        let items = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        Some(items)
     }
 
     fn is_literal(&self, _file: &SourceFile, node: Node<'_>) -> bool {

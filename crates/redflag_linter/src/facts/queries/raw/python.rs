@@ -468,6 +468,21 @@ impl Grammar for PythonGrammar {
         name: &str,
     ) -> Option<Assigned<'t>> {
         let kind = node.kind();
+        if kind == "call" {
+            let function = node.child_by_field_name("function")?;
+            let appends = function.kind() == "attribute"
+                && function
+                    .child_by_field_name("object")
+                    .is_some_and(|o| file.text_of(o) == name)
+                && function
+                    .child_by_field_name("attribute")
+                    .map(|a| file.text_of(a))
+                    == Some("append");
+            return appends
+                .then(|| node.child_by_field_name("arguments")?.named_child(0))
+                .flatten()
+                .map(Assigned::Push);
+        }
         if kind != "assignment" && kind != "augmented_assignment" {
             return None;
         }
@@ -483,6 +498,26 @@ impl Grammar for PythonGrammar {
             .child_by_field_name("operator")
             .map(|o| file.text_of(o));
         (operator == Some("+=")).then_some(Assigned::Append(right))
+    }
+
+    fn branches<'t>(&self, node: Node<'t>) -> Option<[Node<'t>; 2]> {
+        if node.kind() != "conditional_expression" {
+            return None;
+        }
+        // `body if condition else alternative`
+        Some([node.named_child(0)?, node.named_child(2)?])
+    }
+
+    fn elements<'t>(&self, _file: &SourceFile, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+        if !matches!(node.kind(), "list" | "tuple") {
+            return None;
+        }
+        let mut cursor = node.walk();
+        let items = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        Some(items)
     }
 
     fn is_literal(&self, file: &SourceFile, node: Node<'_>) -> bool {

@@ -561,6 +561,33 @@ impl Grammar for RustGrammar {
         }
     }
 
+    fn elements<'t>(&self, file: &SourceFile, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+        match node.kind() {
+            "array_expression" => {
+                let mut cursor = node.walk();
+                let items = node
+                    .named_children(&mut cursor)
+                    .filter(|c| !matches!(c.kind(), "line_comment" | "block_comment"))
+                    .collect();
+                Some(items)
+            }
+            "macro_invocation" if macro_name(file, node) == Some("vec") => {
+                segments(token_tree(node)?)
+                    .into_iter()
+                    .map(|tokens| match tokens.as_slice() {
+                        [single] => Some(*single),
+                        _ => None,
+                    })
+                    .collect()
+            }
+            "call_expression" => {
+                let function = compact(file.text_of(node.child_by_field_name("function")?));
+                matches!(function.as_str(), "Vec::new" | "Vec::with_capacity").then(Vec::new)
+            }
+            _ => None,
+        }
+    }
+
     fn is_literal(&self, _file: &SourceFile, node: Node<'_>) -> bool {
         matches!(
             node.kind(),

@@ -413,3 +413,135 @@ fn odd_input_gives_nothing_and_does_not_panic() {
     )
     .is_empty());
 }
+
+#[test]
+fn loops_are_their_bodies_not_their_iterables() {
+    let python = r#"
+        import asyncpg
+
+        async def totals(conn, ids):
+            rows = [await conn.fetchrow("SELECT sum(total) FROM orders WHERE customer_id = $1", i) for i in ids]
+            for row in await conn.fetch("SELECT id FROM customers WHERE region = $1", "eu"):
+                await conn.execute("UPDATE customers SET checked = true WHERE id = $1", row["id"])
+            while True:
+                batch = await conn.fetch("SELECT id FROM jobs WHERE state = 'queued' LIMIT 100")
+    "#;
+    assert_eq!(
+        facts(FileKind::Python, "app/totals.py", python),
+        [
+            "conn.fetchrow orders [orders.customer_id:filters] limited loop in totals",
+            "conn.fetch customers [customers.region:filters] in totals",
+            "conn.execute customers [customers.id:filters] loop in totals",
+            "conn.fetch jobs [jobs.state:filters] limited loop in totals",
+        ]
+    );
+    let js = r#"
+        export class OrderRepository {
+          constructor(db) { this.db = db; }
+          async archive(ids) {
+            for (const { id } of (await this.db.query("SELECT id FROM orders WHERE archived = false")).rows) {
+              await this.db.query("UPDATE orders SET archived = true WHERE id = $1", [id]);
+            }
+            const loaders = ids.map(function (id) {
+              return () => this.db.query("SELECT * FROM order_items WHERE order_id = $1", [id]);
+            });
+          }
+        }
+    "#;
+    assert_eq!(
+        facts(FileKind::JavaScript, "src/orders.js", js),
+        [
+            "this.db.query orders [orders.archived:filters] in archive",
+            "this.db.query orders [orders.id:filters] loop in archive",
+            "this.db.query order_items [order_items.order_id:filters] in archive",
+        ]
+    );
+    let rust = r#"
+        async fn drain(client: &tokio_postgres::Client) {
+            loop {
+                let rows = client.query("SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 10", &[]).await;
+            }
+        }
+    "#;
+    assert_eq!(
+        facts(FileKind::Rust, "src/outbox.rs", rust),
+        ["client.query outbox [outbox.sent_at:filters outbox.id:sorts] limited loop in drain"]
+    );
+}
+
+#[test]
+fn a_driver_import_or_a_database_receiver_is_needed_in_javascript() {
+    let code = r#"
+        export async function find(searchIndex, id) {
+          return searchIndex.query("SELECT * FROM docs WHERE id = ?", [id]);
+        }
+    "#;
+    assert!(facts(FileKind::JavaScript, "src/search.js", code).is_empty());
+    let imported = format!("import mysql from \"mysql2/promise\";\n{}", unindent(code));
+    assert_eq!(
+        facts(FileKind::JavaScript, "src/search.js", &imported),
+        ["searchIndex.query docs [docs.id:filters] in find"]
+    );
+}
+
+#[test]
+fn dynamic_where_clauses_joined_from_constant_conditions() {
+    let python = r#"
+        def search(cur, name=None, region=None, sort=None):
+            conditions = ["deleted_at IS NULL"]
+            params = []
+            if name:
+                conditions.append("name = %s")
+                params.append(name)
+            if region:
+                conditions.append(f"region = '{region}'")
+            where = " AND ".join(conditions)
+            cur.execute(f"SELECT * FROM customers WHERE {where}", params)
+            safe = ["active"]
+            safe.append("tier = %s")
+            cur.execute("SELECT * FROM customers WHERE " + " AND ".join(safe), params)
+    "#;
+    assert_eq!(
+        sinks(FileKind::Python, python),
+        [
+            "cur.execute Raw FString [!where]",
+            "cur.execute Raw Concatenation [\" AND \".join(safe)]",
+        ]
+    );
+    let js = r#"
+        import { Pool } from "pg";
+
+        export async function search(pool, filters) {
+          const clauses = [];
+          const values = [];
+          if (filters.status) {
+            values.push(filters.status);
+            clauses.push(`status = $${values.length}`);
+          }
+          const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
+          return pool.query(`SELECT * FROM orders ${where} ORDER BY id`, values);
+        }
+    "#;
+    assert_eq!(
+        sinks(FileKind::JavaScript, js),
+        ["pool.query Raw Template [clauses.join(\" AND \")]"]
+    );
+}
+
+#[test]
+fn variables_that_fan_out_into_each_other_stay_cheap() {
+    let mut code = String::from("def f(cur, x):\n    a0 = [x]\n");
+    for i in 1..40 {
+        code.push_str(&format!("    a{i} = [a{p}, a{p}, a{p}]\n", p = i - 1));
+        for _ in 0..20 {
+            code.push_str(&format!(
+                "    a{i}.append(\" AND \".join(a{p}))\n",
+                p = i - 1
+            ));
+        }
+    }
+    code.push_str("    cur.execute(\"SELECT * FROM t WHERE \" + \" AND \".join(a39))\n");
+    let started = std::time::Instant::now();
+    assert_eq!(sinks(FileKind::Python, &code).len(), 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
