@@ -315,6 +315,7 @@ fn facts_of(file: &SourceFile, language: Language, sink: &Sink<'_>) -> Vec<Query
     }
     let context = eval::call_context(file, language, sink.call);
     let location = file.location(sink.argument.byte_range());
+    let one_row = fetches_one_row(file, sink.call);
     shapes
         .into_iter()
         .map(|shape| QueryFact {
@@ -323,11 +324,84 @@ fn facts_of(file: &SourceFile, language: Language, sink: &Sink<'_>) -> Vec<Query
             names: QueryNames::Tables,
             tables: shape.tables,
             uses: shape.uses,
-            limited: shape.limited,
+            limited: shape.limited || one_row,
+            reads: shape.reads,
             in_loop: context.in_loop,
             function: context.function.clone(),
         })
         .collect()
+}
+
+/// Sink and fetch methods that return at most one row.
+const ONE_ROW_METHODS: &[&str] = &[
+    "fetchrow",
+    "fetchval",
+    "fetch_one",
+    "fetch_val",
+    "fetch_optional",
+    "fetchone",
+    "query_one",
+    "query_opt",
+    "query_row",
+    "get_result",
+    "first",
+    "one",
+    "one_or_none",
+    "oneOrNone",
+    "scalar",
+    "scalar_one",
+    "scalar_one_or_none",
+];
+
+/// Builder calls followed from a sink to the call that fetches its rows.
+const MAX_CHAIN: usize = 16;
+
+/// True when the sink, or a call chained on it (`.bind(…).fetch_one(…)`,
+/// `.execute(…).fetchone()`), returns at most one row.
+fn fetches_one_row(file: &SourceFile, call: Node<'_>) -> bool {
+    let method_of = |call: Node<'_>| {
+        let function = call.child_by_field_name("function")?;
+        let name = match function.kind() {
+            "attribute" => function.child_by_field_name("attribute"),
+            "member_expression" => function.child_by_field_name("property"),
+            "field_expression" => function.child_by_field_name("field"),
+            _ => None,
+        }?;
+        Some(file.text_of(name))
+    };
+    let mut current = call;
+    for _ in 0..MAX_CHAIN {
+        if method_of(current).is_some_and(|m| ONE_ROW_METHODS.contains(&m)) {
+            return true;
+        }
+        // Up through `await`, parentheses and `?` to the member access
+        // the next call is made on.
+        let mut parent = current.parent();
+        while let Some(node) = parent.filter(|p| {
+            matches!(
+                p.kind(),
+                "await" | "await_expression" | "parenthesized_expression" | "try_expression"
+            )
+        }) {
+            parent = node.parent();
+        }
+        let Some(access) = parent.filter(|p| {
+            matches!(
+                p.kind(),
+                "attribute" | "member_expression" | "field_expression"
+            )
+        }) else {
+            return false;
+        };
+        match access
+            .parent()
+            .filter(|p| matches!(p.kind(), "call" | "call_expression"))
+        {
+            Some(next) => current = next,
+            None => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub(crate) struct Shape {
     /// `LIMIT`/`FETCH FIRST`/`TOP`, a plain `INSERT`, or a single-row
     /// aggregate (`SELECT count(*) …` without `GROUP BY`).
     pub limited: bool,
+    /// A `SELECT` (or `WITH … SELECT`): returns rows rather than writing.
+    pub reads: bool,
 }
 
 /// The shapes of the `SELECT`/`INSERT`/`UPDATE`/`DELETE` statements of a
@@ -58,9 +60,22 @@ pub(crate) fn analyse(sql: &str) -> Vec<Shape> {
                 tables: analyser.tables,
                 uses: analyser.uses,
                 limited,
+                reads: reads_rows(statement),
             })
         })
         .collect()
+}
+
+/// True for statements that return rows: queries, not writes wrapped in
+/// a `WITH`.
+fn reads_rows(statement: &Statement) -> bool {
+    match statement {
+        Statement::Query(query) => !matches!(
+            query.body.as_ref(),
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_)
+        ),
+        _ => false,
+    }
 }
 
 /// True when a string starts like a query statement (`SELECT`, `WITH`,
@@ -803,11 +818,13 @@ mod tests {
     fn writes_and_limits() {
         let insert = one("INSERT INTO audit_log (actor, action) VALUES (%(actor)s, %(action)s)");
         assert_eq!(insert.tables, ["audit_log"]);
-        assert!(insert.limited);
+        assert!(insert.limited && !insert.reads);
+        assert!(one("WITH t AS (SELECT 1) SELECT * FROM users").reads);
+        assert!(!one("WITH old AS (SELECT id FROM jobs) DELETE FROM jobs WHERE id IN (SELECT id FROM old)").reads);
 
-        let update = one("UPDATE users SET last_login = now() WHERE id = $1");
+        let update = one("UPDATE users SET last_login = now() WHERE id = $1 RETURNING id");
         assert_eq!(uses(&update), ["users.id Where"]);
-        assert!(!update.limited);
+        assert!(!update.limited && !update.reads);
 
         let delete =
             one("DELETE FROM sessions s USING users u WHERE s.user_id = u.id AND u.disabled");

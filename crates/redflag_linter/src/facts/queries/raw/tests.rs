@@ -27,6 +27,9 @@ fn facts(kind: FileKind, path: &str, code: &str) -> Vec<String> {
             if fact.limited {
                 line.push_str(" limited");
             }
+            if !fact.reads {
+                line.push_str(" writes");
+            }
             if fact.in_loop {
                 line.push_str(" loop");
             }
@@ -102,7 +105,7 @@ fn python_drivers_give_query_facts() {
         [
             "cursor.execute orders [orders.customer_id:filters orders.placed_at:sorts] in customer_orders",
             "conn.execute users [users.email:filters] limited in find_user",
-            "text orders [orders.id:filters] loop in refresh",
+            "text orders [orders.id:filters] writes loop in refresh",
             "conn.fetch invoices [invoices.tenant_id:filters invoices.status:filters] in load",
             "Order.objects.raw shop_order [shop_order.created_at:filters] in recent",
         ]
@@ -192,7 +195,7 @@ fn javascript_drivers_give_query_facts() {
         [
             "pool.query users,teams [teams.id:joins users.team_id:joins users.email:filters] in findByEmail",
             "pool.query orders [orders.user_id:filters orders.created_at:sorts] limited in listOrders",
-            "pool.query sessions [sessions.id:filters] loop in touchAll",
+            "pool.query sessions [sessions.id:filters] writes loop in touchAll",
             "prisma.$queryRaw audit_log [audit_log.session_id:filters] loop in touchAll",
             "pool.query teams [teams.slug:filters]",
         ]
@@ -252,7 +255,7 @@ fn typeorm_migrations_give_facts_only_for_data_changes() {
             "src/migrations/1700000000000-AddStatus.ts",
             code
         ),
-        ["queryRunner.query orders [orders.paid_at:filters] in up"]
+        ["queryRunner.query orders [orders.paid_at:filters] writes in up"]
     );
 }
 
@@ -305,10 +308,10 @@ fn rust_drivers_give_query_facts() {
     assert_eq!(
         facts(FileKind::Rust, "src/db.rs", code),
         [
-            "sqlx::query_as! users [users.email:filters] in user_by_email",
+            "sqlx::query_as! users [users.email:filters] limited in user_by_email",
             "sqlx::query_scalar! tickets [tickets.team_id:filters tickets.closed_at:filters] limited in count_open",
             "sqlx::query_as orders [orders.status:filters orders.placed_at:sorts] limited in by_status",
-            "sql_query orders [orders.id:filters] loop in archive",
+            "sql_query orders [orders.id:filters] writes loop in archive",
         ]
     );
 }
@@ -335,7 +338,7 @@ fn rust_postgres_and_rusqlite_clients() {
         [
             "client.query accounts [accounts.region:filters] loop in regions",
             "client.prepare accounts [accounts.name:filters] in regions",
-            "client.execute sessions [sessions.expires_at:filters] in regions",
+            "client.execute sessions [sessions.expires_at:filters] writes in regions",
         ]
     );
     assert_eq!(
@@ -431,7 +434,7 @@ fn loops_are_their_bodies_not_their_iterables() {
         [
             "conn.fetchrow orders [orders.customer_id:filters] limited loop in totals",
             "conn.fetch customers [customers.region:filters] in totals",
-            "conn.execute customers [customers.id:filters] loop in totals",
+            "conn.execute customers [customers.id:filters] writes loop in totals",
             "conn.fetch jobs [jobs.state:filters] limited loop in totals",
         ]
     );
@@ -452,7 +455,7 @@ fn loops_are_their_bodies_not_their_iterables() {
         facts(FileKind::JavaScript, "src/orders.js", js),
         [
             "this.db.query orders [orders.archived:filters] in archive",
-            "this.db.query orders [orders.id:filters] loop in archive",
+            "this.db.query orders [orders.id:filters] writes loop in archive",
             "this.db.query order_items [order_items.order_id:filters] in archive",
         ]
     );
@@ -544,4 +547,37 @@ fn variables_that_fan_out_into_each_other_stay_cheap() {
     let started = std::time::Instant::now();
     assert_eq!(sinks(FileKind::Python, &code).len(), 1);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn single_row_fetches_are_bounded() {
+    let rust = r#"
+        async fn product(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<Product> {
+            let one = sqlx::query_as::<_, Product>("SELECT * FROM products WHERE id = $1").bind(id).fetch_one(pool).await?;
+            let all = sqlx::query_as::<_, Product>("SELECT * FROM products WHERE brand = $1").bind(id).fetch_all(pool).await?;
+            Ok(one)
+        }
+    "#;
+    assert_eq!(
+        facts(FileKind::Rust, "src/products.rs", rust),
+        [
+            "sqlx::query_as products [products.id:filters] limited in product",
+            "sqlx::query_as products [products.brand:filters] in product",
+        ]
+    );
+    let python = r#"
+        import sqlite3
+
+        async def user(conn, db, email):
+            row = conn.execute("SELECT * FROM users WHERE email = ?", (email,)).fetchone()
+            other = (await db.execute("SELECT * FROM users WHERE handle = ?", (email,))).fetchone()
+            return row, other
+    "#;
+    assert_eq!(
+        facts(FileKind::Python, "app/users.py", python),
+        [
+            "conn.execute users [users.email:filters] limited in user",
+            "db.execute users [users.handle:filters] limited in user",
+        ]
+    );
 }
