@@ -407,6 +407,18 @@ fn odd_input_gives_nothing_and_does_not_panic() {
         " + x".repeat(5000)
     );
     assert_eq!(sinks(FileKind::Python, &chain).len(), 1);
+    let nested = format!(
+        "const {{ Pool }} = require('pg');\npool.query(`SELECT * FROM t WHERE a = {}x{}`);\n",
+        "${`".repeat(2000),
+        "`}".repeat(2000)
+    );
+    assert_eq!(sinks(FileKind::JavaScript, &nested).len(), 1);
+    let subqueries = format!(
+        "SELECT * FROM t WHERE a IN {}1{}",
+        "(SELECT a FROM t WHERE a IN ".repeat(200),
+        ")".repeat(200)
+    );
+    assert!(shape::analyse(&subqueries).is_empty());
     let broken = "const { Pool } = require('pg');\npool.query(`SELECT * FROM ${";
     let _ = facts(FileKind::JavaScript, "src/broken.js", broken);
     assert!(facts(
