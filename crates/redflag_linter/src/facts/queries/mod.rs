@@ -6,7 +6,7 @@
 //! name it could use.
 
 mod orm;
-mod raw;
+pub(crate) mod raw;
 
 use super::data::QueryFact;
 use crate::source::SourceFile;
