@@ -225,7 +225,7 @@ fn idle_rules(model: &ProjectModel) -> Vec<(String, String)> {
         ));
     }
     if no_queries {
-        for rule in ["query-in-loop", "unbounded-query"] {
+        for rule in ["query-in-loop", "unbounded-query", "sql-built-from-strings"] {
             idle.push((
                 rule.to_string(),
                 "no database queries found in the code".to_string(),
