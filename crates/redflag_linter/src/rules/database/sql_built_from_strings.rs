@@ -57,7 +57,19 @@ impl Rule for SqlBuiltFromStrings {
                 "none(", "many(", "OrNone(", "result(", "multi(",
             ],
         };
-        Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
+        // A built statement spells a SQL keyword (or the sink is a raw
+        // fragment API, whose name is in the text): files without one are
+        // neither parsed nor walked for this rule.
+        let sql: &[&str] = &[
+            "SELECT", "select ", "INSERT", "insert into", "UPDATE", "update ", "DELETE", "delete from",
+            "WHERE", "where ", "ORDER BY", "order by", "DROP", "drop ", "CREATE", "create ", "ALTER", "alter ",
+            "TRUNCATE", "truncate ", "PRAGMA", "pragma ", "GRANT", "SET ", "CALL ", "EXEC", "COPY ", "Raw(",
+            "Unsafe(", "unsafe(", "literal(", "raw(",
+        ];
+        Some(vec![
+            words.iter().map(|w| (*w).to_string()).collect(),
+            sql.iter().map(|w| (*w).to_string()).collect(),
+        ])
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {

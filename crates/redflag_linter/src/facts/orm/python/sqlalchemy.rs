@@ -31,15 +31,11 @@ use crate::source::SourceFile;
 
 /// True when a file may declare SQLAlchemy tables.
 pub(super) fn may_declare_tables(text: &str) -> bool {
-    [
-        "sqlalchemy",
-        "sqlmodel",
-        "__tablename__",
-        "db.Model",
-        "db.Table",
-    ]
-    .iter()
-    .any(|word| text.contains(word))
+    // Every declaration spells one of these; the bare package names would
+    // send every file that merely runs queries to the parser.
+    ["__tablename__", "table=True", "db.Model", "Table("]
+        .iter()
+        .any(|word| text.contains(word))
 }
 
 /// One class of the module.

@@ -78,9 +78,11 @@ const PREFILTER: &[&str] = &[
     "sequelize",
     "findAll",
     "mongoose",
-    ".find(",
+    "models",
+    "getRepository",
+    "InjectModel",
     ".findOne",
-    ".count(",
+    ".findBy",
 ];
 
 /// Prisma model delegate methods that read or write by a filter.

@@ -41,10 +41,18 @@ static GRAMMAR: Grammar = Grammar {
     per_element: &[],
 };
 
-/// Words a file must contain to be read: manager and query method names
-/// every Django or SQLAlchemy query spells.
+/// Words a file must contain to be read: a Django manager or shortcut, a
+/// SQLAlchemy/SQLModel import or query, or an import of models (custom
+/// managers). Words every Python file spells (`filter`, `.get(`) would
+/// send every file to the parser.
 const PREFILTER: &[&str] = &[
-    "objects", "filter", "exclude", "order_by", "query(", "select(", "_or_404(", ".get(",
+    "objects.",
+    "_or_404(",
+    "sqlalchemy",
+    "sqlmodel",
+    ".query(",
+    ".query.",
+    "models",
 ];
 
 /// Django lookups and transforms: `field__<lookup>` names `field`.
