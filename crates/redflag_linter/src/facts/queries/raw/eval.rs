@@ -623,6 +623,85 @@ pub(super) fn unescape(body: &str) -> String {
     out
 }
 
+/// The operands of a `+` chain (`"SELECT … " + a + b`), left to right,
+/// as the pieces of a concatenation; `None` for other operators.
+pub(super) fn concatenation<'t>(
+    file: &SourceFile,
+    node: Node<'t>,
+    kind: &str,
+) -> Option<(Vec<Piece<'t>>, Construction)> {
+    let is_plus =
+        |n: Node<'_>| n.child_by_field_name("operator").map(|o| file.text_of(o)) == Some("+");
+    if !is_plus(node) {
+        return None;
+    }
+    let mut operands = Vec::new();
+    let mut current = node;
+    while current.kind() == kind && is_plus(current) {
+        operands.extend(current.child_by_field_name("right"));
+        current = current.child_by_field_name("left")?;
+    }
+    operands.push(current);
+    operands.reverse();
+    Some((
+        operands.into_iter().map(Piece::Operand).collect(),
+        Construction::Concatenation,
+    ))
+}
+
+/// The pieces of a brace format string (Python `.format()`, Rust
+/// `format!`): text, and one hole per `{}`/`{0}`/`{name}` field resolved
+/// to its argument by `hole(argument, field)`; `{{` and `}}` are braces.
+/// `key_of` cuts a field to the name or index it refers to.
+pub(super) fn brace_format<'t, T: Copy>(
+    format: &str,
+    key_of: fn(&str) -> &str,
+    positional: &[T],
+    named: &[(&str, T)],
+    mut hole: impl FnMut(Option<T>, &str) -> Piece<'t>,
+) -> Vec<Piece<'t>> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut next = 0usize;
+    let mut chars = format.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().is_some_and(|&(_, d)| d == '{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek().is_some_and(|&(_, d)| d == '}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let Some(close) = format[at..].find('}') else {
+                    text.push(c);
+                    continue;
+                };
+                let field = &format[at + 1..at + close];
+                while chars.peek().is_some_and(|&(i, _)| i <= at + close) {
+                    chars.next();
+                }
+                let key = key_of(field);
+                let argument = if key.is_empty() {
+                    next += 1;
+                    positional.get(next - 1).copied()
+                } else if let Ok(index) = key.parse::<usize>() {
+                    positional.get(index).copied()
+                } else {
+                    named.iter().find(|(n, _)| *n == key).map(|(_, v)| *v)
+                };
+                pieces.push(Piece::Text(std::mem::take(&mut text)));
+                pieces.push(hole(argument, field));
+            }
+            c => text.push(c),
+        }
+    }
+    pieces.push(Piece::Text(text));
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

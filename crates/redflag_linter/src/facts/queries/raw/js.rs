@@ -8,7 +8,7 @@
 
 use redflag_syntax::tree_sitter::Node;
 
-use super::eval::{unescape, Assigned, Eval, Grammar, Piece};
+use super::eval::{concatenation, unescape, Assigned, Eval, Grammar, Piece};
 use super::{api_text, Construction, Expects, Safety, Sink};
 use crate::source::SourceFile;
 
@@ -411,24 +411,7 @@ impl Grammar for JsGrammar {
                 }
                 Some((pieces, Construction::Template))
             }
-            "binary_expression" => {
-                let is_plus = |n: Node<'_>| {
-                    n.child_by_field_name("operator").map(|o| file.text_of(o)) == Some("+")
-                };
-                if !is_plus(node) {
-                    return None;
-                }
-                let mut operands = Vec::new();
-                let mut current = node;
-                while current.kind() == "binary_expression" && is_plus(current) {
-                    operands.extend(current.child_by_field_name("right"));
-                    current = current.child_by_field_name("left")?;
-                }
-                operands.push(current);
-                operands.reverse();
-                let pieces = operands.into_iter().map(Piece::Operand).collect();
-                Some((pieces, Construction::Concatenation))
-            }
+            "binary_expression" => concatenation(file, node, "binary_expression"),
             _ => None,
         }
     }

@@ -7,7 +7,7 @@
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
 
-use super::eval::{unescape, Assigned, Eval, Grammar, Piece};
+use super::eval::{brace_format, concatenation, unescape, Assigned, Eval, Grammar, Piece};
 use super::{api_text, Construction, Expects, Safety, Sink};
 use crate::semantics::callee_path;
 use crate::source::SourceFile;
@@ -314,49 +314,16 @@ fn format_pieces<'t>(file: &SourceFile, format: &str, arguments: Node<'t>) -> Ve
             _ => positional.push(argument),
         }
     }
-    let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut next = 0usize;
-    let mut chars = format.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '{' if chars.peek().is_some_and(|&(_, d)| d == '{') => {
-                chars.next();
-                text.push('{');
-            }
-            '}' if chars.peek().is_some_and(|&(_, d)| d == '}') => {
-                chars.next();
-                text.push('}');
-            }
-            '{' => {
-                let Some(close) = format[at..].find('}') else {
-                    text.push(c);
-                    continue;
-                };
-                let field = &format[at + 1..at + close];
-                while chars.peek().is_some_and(|&(i, _)| i <= at + close) {
-                    chars.next();
-                }
-                let key = field.split(['.', '[', '!', ':']).next().unwrap_or("");
-                let node = if key.is_empty() {
-                    next += 1;
-                    positional.get(next - 1).copied()
-                } else if let Ok(index) = key.parse::<usize>() {
-                    positional.get(index).copied()
-                } else {
-                    named.iter().find(|(n, _)| *n == key).map(|(_, v)| *v)
-                };
-                pieces.push(Piece::Text(std::mem::take(&mut text)));
-                pieces.push(Piece::Hole {
-                    node,
-                    text: node.map_or(field, |n| file.text_of(n)).to_string(),
-                });
-            }
-            c => text.push(c),
-        }
-    }
-    pieces.push(Piece::Text(text));
-    pieces
+    brace_format(
+        format,
+        |field| field.split(['.', '[', '!', ':']).next().unwrap_or(""),
+        &positional,
+        &named,
+        |node, field| Piece::Hole {
+            node,
+            text: node.map_or(field, |n| file.text_of(n)).to_string(),
+        },
+    )
 }
 
 impl Grammar for PythonGrammar {
@@ -409,23 +376,7 @@ impl Grammar for PythonGrammar {
                 let left = node.child_by_field_name("left")?;
                 let right = node.child_by_field_name("right")?;
                 match operator {
-                    Some("+") => {
-                        let mut operands = vec![right];
-                        let mut current = left;
-                        while current.kind() == "binary_operator"
-                            && current
-                                .child_by_field_name("operator")
-                                .map(|o| file.text_of(o))
-                                == Some("+")
-                        {
-                            operands.extend(current.child_by_field_name("right"));
-                            current = current.child_by_field_name("left")?;
-                        }
-                        operands.push(current);
-                        operands.reverse();
-                        let pieces = operands.into_iter().map(Piece::Operand).collect();
-                        Some((pieces, Construction::Concatenation))
-                    }
+                    Some("+") => concatenation(file, node, "binary_operator"),
                     Some("%") => {
                         let format = plain_text(file, self.unwrap(file, left))?;
                         Some((percent_pieces(file, &format, right), Construction::Percent))

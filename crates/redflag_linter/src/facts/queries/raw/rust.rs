@@ -11,7 +11,7 @@
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
 
-use super::eval::{unescape, Assigned, Eval, Grammar, Piece};
+use super::eval::{brace_format, concatenation, unescape, Assigned, Eval, Grammar, Piece};
 use super::{api_text, Construction, Expects, Safety, Sink, SqlString};
 use crate::semantics::{callee_path, compact};
 use crate::source::SourceFile;
@@ -327,55 +327,19 @@ fn format_pieces<'t>(file: &SourceFile, segments: &[Vec<Node<'t>>]) -> Option<Ve
             tokens => positional.push(tokens),
         }
     }
-    let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut next = 0usize;
-    let mut chars = format.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '{' if chars.peek().is_some_and(|&(_, d)| d == '{') => {
-                chars.next();
-                text.push('{');
-            }
-            '}' if chars.peek().is_some_and(|&(_, d)| d == '}') => {
-                chars.next();
-                text.push('}');
-            }
-            '{' => {
-                let Some(close) = format[at..].find('}') else {
-                    text.push(c);
-                    continue;
-                };
-                while chars.peek().is_some_and(|&(i, _)| i <= at + close) {
-                    chars.next();
-                }
-                let key = format[at + 1..at + close]
-                    .split(':')
-                    .next()
-                    .unwrap_or("")
-                    .trim();
-                let tokens: Option<&[Node<'t>]> = if key.is_empty() {
-                    next += 1;
-                    positional.get(next - 1).copied()
-                } else if let Ok(index) = key.parse::<usize>() {
-                    positional.get(index).copied()
-                } else {
-                    named.iter().find(|(n, _)| *n == key).map(|(_, v)| *v)
-                };
-                pieces.push(Piece::Text(std::mem::take(&mut text)));
-                pieces.push(match tokens {
-                    Some(tokens) => hole_of(file, tokens),
-                    None => Piece::Hole {
-                        node: None,
-                        text: key.to_string(),
-                    },
-                });
-            }
-            c => text.push(c),
-        }
-    }
-    pieces.push(Piece::Text(text));
-    Some(pieces)
+    Some(brace_format(
+        &format,
+        |field| field.split(':').next().unwrap_or("").trim(),
+        &positional,
+        &named,
+        |tokens, field| match tokens {
+            Some(tokens) => hole_of(file, tokens),
+            None => Piece::Hole {
+                node: None,
+                text: field.split(':').next().unwrap_or("").trim().to_string(),
+            },
+        },
+    ))
 }
 
 fn macro_name<'a>(file: &'a SourceFile, node: Node<'_>) -> Option<&'a str> {
@@ -471,24 +435,7 @@ impl Grammar for RustGrammar {
                 matches!(function.as_str(), "String::new" | "String::with_capacity")
                     .then(|| (vec![Piece::Text(String::new())], Construction::Literal))
             }
-            "binary_expression" => {
-                let is_plus = |n: Node<'_>| {
-                    n.child_by_field_name("operator").map(|o| file.text_of(o)) == Some("+")
-                };
-                if !is_plus(node) {
-                    return None;
-                }
-                let mut operands = Vec::new();
-                let mut current = node;
-                while current.kind() == "binary_expression" && is_plus(current) {
-                    operands.extend(current.child_by_field_name("right"));
-                    current = current.child_by_field_name("left")?;
-                }
-                operands.push(current);
-                operands.reverse();
-                let pieces = operands.into_iter().map(Piece::Operand).collect();
-                Some((pieces, Construction::Concatenation))
-            }
+            "binary_expression" => concatenation(file, node, "binary_expression"),
             _ => None,
         }
     }
