@@ -12,7 +12,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use redflag_syntax::tree_sitter::Node;
-use redflag_syntax::Language;
 
 use super::{Construction, Hole, SqlString};
 use crate::facts::routes::walk;
@@ -97,14 +96,6 @@ pub(super) trait Grammar {
     fn function_name(&self, file: &SourceFile, function: Node<'_>) -> Option<String>;
 }
 
-pub(super) fn grammar(language: Language) -> &'static dyn Grammar {
-    match language {
-        Language::Python => &super::python::PythonGrammar,
-        Language::Rust => &super::rust::RustGrammar,
-        _ => &super::js::JsGrammar,
-    }
-}
-
 /// Where a call runs, for query facts.
 pub(super) struct CallContext {
     pub in_loop: bool,
@@ -114,8 +105,11 @@ pub(super) struct CallContext {
 /// Whether a call runs in a loop of its function, and the function's name
 /// (iteration callbacks are part of the function around them; anonymous
 /// functions end the loop search but not the name search).
-pub(super) fn call_context(file: &SourceFile, language: Language, call: Node<'_>) -> CallContext {
-    let grammar = grammar(language);
+pub(super) fn call_context(
+    file: &SourceFile,
+    grammar: &dyn Grammar,
+    call: Node<'_>,
+) -> CallContext {
     let mut context = CallContext {
         in_loop: false,
         function: None,

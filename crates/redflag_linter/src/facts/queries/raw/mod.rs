@@ -302,6 +302,15 @@ pub(super) fn collect(file: &SourceFile) -> Vec<QueryFact> {
     facts
 }
 
+/// The string reader of a language.
+fn grammar(language: Language) -> &'static dyn eval::Grammar {
+    match language {
+        Language::Python => &python::PythonGrammar,
+        Language::Rust => &rust::RustGrammar,
+        _ => &js::JsGrammar,
+    }
+}
+
 fn facts_of(file: &SourceFile, language: Language, sink: &Sink<'_>) -> Vec<QueryFact> {
     let shapes: Vec<shape::Shape> = sink
         .strings
@@ -313,7 +322,7 @@ fn facts_of(file: &SourceFile, language: Language, sink: &Sink<'_>) -> Vec<Query
     if shapes.is_empty() {
         return Vec::new();
     }
-    let context = eval::call_context(file, language, sink.call);
+    let context = eval::call_context(file, grammar(language), sink.call);
     let location = file.location(sink.argument.byte_range());
     let one_row = fetches_one_row(file, sink.call);
     shapes
