@@ -74,16 +74,20 @@ echo "build: cargo build --release" >&2
 (cd "$ROOT" && cargo build --release --quiet)
 REDFLAG="$ROOT/target/release/redflag"
 
+# redflag runs from inside the corpus, as a user runs it at the root of
+# their repository: paths then read `python/django-…/…`, not
+# `benches/corpus/…`, which would make every file benchmark code (outside
+# the services, skipped by the rules that skip tests).
 # What redflag reads: files scanned and their bytes, from its own report.
 report="$(mktemp)"
-"$REDFLAG" check "$CORPUS" --output-format json --exit-zero -o "$report" --verbose 2>"$report.log" || true
+(cd "$CORPUS" && "$REDFLAG" check . --output-format json --exit-zero -o "$report" --verbose 2>"$report.log") || true
 files="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["filesScanned"])' "$report")"
 findings="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$report")"
 skipped="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["filesSkipped"])' "$report")"
 bytes="$(rg --files "$CORPUS" | tr '\n' '\0' | du -cb --files0-from=- | tail -1 | cut -f1)"
 internal_errors="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["summary"]["errors"]))' "$report")"
 
-redflag_cmd="$REDFLAG check $CORPUS --output-format json --exit-zero -o /dev/null"
+redflag_cmd="cd $CORPUS && $REDFLAG check . --output-format json --exit-zero -o /dev/null"
 # rg reads every file it would search: a pattern that never matches forces
 # a full read of each file.
 rg_cmd="rg --count --no-messages ZZZ_redflag_never_matches_ZZZ $CORPUS"
@@ -97,7 +101,7 @@ time_of() {
   else
     local times=()
     for _ in $(seq "$RUNS"); do
-      local start end; start="$(date +%s.%N)"; eval "$1" >/dev/null 2>&1 || true; end="$(date +%s.%N)"
+      local start end; start="$(date +%s.%N)"; (eval "$1") >/dev/null 2>&1 || true; end="$(date +%s.%N)"
       times+=("$(echo "$end - $start" | bc -l)")
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
@@ -108,10 +112,10 @@ if [ "$MODE" = "secrets" ]; then
   need ripsecrets; need detect-secrets
   count_findings() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$1"; }
   out="$(mktemp)"
-  "$REDFLAG" check "$CORPUS" --select RF-6 --output-format json --exit-zero -o "$out"
+  (cd "$CORPUS" && "$REDFLAG" check . --select RF-6 --output-format json --exit-zero -o "$out")
   redflag_found="$(count_findings "$out")"
   ripsecrets_found="$(ripsecrets "$CORPUS" 2>/dev/null | grep -c . || true)"
-  secrets_cmd="$REDFLAG check $CORPUS --select RF-6 --output-format json --exit-zero -o /dev/null"
+  secrets_cmd="cd $CORPUS && $REDFLAG check . --select RF-6 --output-format json --exit-zero -o /dev/null"
   ripsecrets_cmd="ripsecrets $CORPUS"
   # detect-secrets is slow: one run.
   ds_start="$(date +%s.%N)"
@@ -121,7 +125,7 @@ if [ "$MODE" = "secrets" ]; then
   ds_found="$(python3 -c 'import json,sys; print(sum(len(v) for v in json.load(open(sys.argv[1]))["results"].values()))' "$out")"
   secrets_s="$(time_of "$secrets_cmd")"
   ripsecrets_s="$(time_of "$ripsecrets_cmd")"
-  peak_kb="$(/usr/bin/time -f '%M' $secrets_cmd 2>&1 >/dev/null | tail -1)"
+  peak_kb="$(/usr/bin/time -f '%M' bash -c "$secrets_cmd" 2>&1 >/dev/null | tail -1)"
   rm -f "$out"
   python3 - "$files" "$bytes" "$secrets_s" "$ripsecrets_s" "$ds_s" "$peak_kb" "$redflag_found" "$ripsecrets_found" "$ds_found" "$(nproc)" <<'PY'
 import sys
@@ -140,7 +144,7 @@ fi
 
 redflag_s="$(time_of "$redflag_cmd")"
 rg_s="$(time_of "$rg_cmd")"
-peak_kb="$(/usr/bin/time -f '%M' $redflag_cmd 2>&1 >/dev/null | tail -1)"
+peak_kb="$(/usr/bin/time -f '%M' bash -c "$redflag_cmd" 2>&1 >/dev/null | tail -1)"
 
 python3 - "$files" "$bytes" "$redflag_s" "$rg_s" "$peak_kb" "$findings" "$skipped" "$internal_errors" "$(nproc)" <<'PY'
 import sys
