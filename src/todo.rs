@@ -232,6 +232,12 @@ fn idle_rules(model: &ProjectModel) -> Vec<(String, String)> {
             ));
         }
     }
+    if model.services.workloads.is_empty() && model.services.compose.is_empty() {
+        idle.push((
+            "services-share-database".to_string(),
+            "no compose or Kubernetes deployment found".to_string(),
+        ));
+    }
     let has_migrations = model
         .files
         .iter()

@@ -79,6 +79,16 @@ pub struct ContainerFact {
     pub image: String,
     pub probes: Vec<Probe>,
     pub ports: Vec<String>,
+    /// Literal `env:` values (`valueFrom` references are not read).
+    pub env: Vec<EnvValue>,
+    pub location: Location,
+}
+
+/// One environment variable a deployment file sets, at its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvValue {
+    pub key: String,
+    pub value: String,
     pub location: Location,
 }
 
@@ -123,6 +133,8 @@ pub struct ComposeServiceFact {
     /// Services it waits for with `condition: service_healthy`.
     pub waits_healthy_for: Vec<String>,
     pub ports: Vec<String>,
+    /// Its `environment:` values, as a map or a `KEY=value` list.
+    pub environment: Vec<EnvValue>,
     pub location: Location,
 }
 
@@ -395,13 +407,57 @@ fn container(file: &SourceFile, node: &YamlNode) -> ContainerFact {
         })
         .unwrap_or_default();
     let anchor = yaml::get(node, "name").unwrap_or(node);
+    let env = yaml::get(node, "env")
+        .map(|list| {
+            yaml::items(list)
+                .filter_map(|item| {
+                    let key = text_of(yaml::get(item, "name"))?;
+                    let value_node = yaml::get(item, "value")?;
+                    Some(EnvValue {
+                        key,
+                        value: text_of(Some(value_node))?,
+                        location: file.location(yaml::node_range(
+                            &file.line_index,
+                            &file.text,
+                            value_node,
+                        )),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     ContainerFact {
         name: text_of(yaml::get(node, "name")).unwrap_or_default(),
         image: text_of(yaml::get(node, "image")).unwrap_or_default(),
         probes,
         ports,
+        env,
         location: file.location(yaml::node_range(&file.line_index, &file.text, anchor)),
     }
+}
+
+/// A compose `environment:` block: a map, or a list of `KEY=value`.
+fn compose_environment(file: &SourceFile, env: &YamlNode) -> Vec<EnvValue> {
+    let at = |node: &YamlNode| file.location(yaml::node_range(&file.line_index, &file.text, node));
+    let mut values: Vec<EnvValue> = yaml::entries(env)
+        .filter_map(|(key, value)| {
+            Some(EnvValue {
+                key: yaml::scalar_text(key)?.into_owned(),
+                value: text_of(Some(value))?,
+                location: at(value),
+            })
+        })
+        .collect();
+    values.extend(yaml::items(env).filter_map(|item| {
+        let text = yaml::scalar_text(item)?;
+        let (key, value) = text.split_once('=')?;
+        Some(EnvValue {
+            key: key.trim().to_string(),
+            value: value.trim().to_string(),
+            location: at(item),
+        })
+    }));
+    values
 }
 
 fn read_compose(file: &SourceFile, services: &YamlNode, facts: &mut DeployFacts) {
@@ -461,6 +517,9 @@ fn read_compose(file: &SourceFile, services: &YamlNode, facts: &mut DeployFacts)
                     .collect()
             })
             .unwrap_or_default();
+        let environment = yaml::get(service, "environment")
+            .map(|env| compose_environment(file, env))
+            .unwrap_or_default();
         facts.compose.push(ComposeServiceFact {
             name,
             image,
@@ -468,6 +527,7 @@ fn read_compose(file: &SourceFile, services: &YamlNode, facts: &mut DeployFacts)
             healthcheck,
             waits_healthy_for,
             ports,
+            environment,
             location: file.location(yaml::node_range(&file.line_index, &file.text, key)),
         });
     }
