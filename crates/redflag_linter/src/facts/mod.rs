@@ -13,6 +13,7 @@ pub mod deploy;
 pub mod manifest;
 pub mod openapi;
 pub mod orm;
+pub mod outbound;
 pub mod queries;
 pub mod routes;
 pub mod service;
@@ -35,6 +36,8 @@ pub struct FileFacts {
     pub schema: Option<data::SchemaFacts>,
     /// Queries the file runs.
     pub queries: Vec<data::QueryFact>,
+    /// HTTP calls to external hosts.
+    pub outbound: Vec<outbound::OutboundCall>,
     /// Datastores named by connection URLs, backends and providers.
     pub datastores: Vec<datastores::DatastoreRef>,
 }
@@ -48,6 +51,7 @@ impl FileFacts {
             && self.openapi.is_none()
             && self.schema.is_none()
             && self.queries.is_empty()
+            && self.outbound.is_empty()
             && self.datastores.is_empty()
     }
 }
@@ -100,6 +104,7 @@ pub fn collect(file: &SourceFile) -> Option<FileFacts> {
         kind if kind.language().is_some() => {
             facts.service = routes::collect(file);
             facts.queries = queries::collect(file);
+            facts.outbound = outbound::collect(file);
         }
         FileKind::Dockerfile => facts.deploy = deploy::collect(file),
         FileKind::Yaml => {

@@ -22,6 +22,7 @@ use crate::facts::FileFacts;
 use crate::source::Location;
 
 use super::vocabulary::{datastore_of, library_roles};
+use crate::facts::outbound::OutboundCall;
 
 /// Deepest chain of mounts followed (a guard against cycles the visited
 /// set does not catch, such as the same router under two names).
@@ -71,6 +72,8 @@ pub struct Service {
     pub specs: Vec<String>,
     /// Code files that said something about the service.
     pub files: Vec<String>,
+    /// HTTP calls from its code to external hosts.
+    pub outbound: Vec<OutboundCall>,
 }
 
 impl Service {
@@ -795,12 +798,14 @@ impl<'a> Builder<'a> {
             ingresses: Vec::new(),
             specs: Vec::new(),
             files: Vec::new(),
+            outbound: Vec::new(),
         };
         let mut frameworks: BTreeSet<Framework> =
             service.routes.iter().map(|r| r.framework).collect();
         let mut packages: BTreeSet<String> = BTreeSet::new();
         let mut manifest_location = None;
         for facts in self.files.iter().filter(|f| mine(&f.path)) {
+            service.outbound.extend(facts.outbound.iter().cloned());
             if let Some(manifest) = &facts.manifest {
                 service.manifests.push((facts.path.clone(), manifest.kind));
                 if service.name.is_empty() {
