@@ -270,6 +270,15 @@ pub fn render_text(services: &[Service], settings: &ServiceSettings) -> String {
         for spec in &service.specs {
             let _ = writeln!(out, "  openapi spec: {spec}");
         }
+        for call in &service.outbound {
+            let _ = writeln!(
+                out,
+                "  calls {} ({} at {})",
+                call.host,
+                call.api,
+                at(&call.location)
+            );
+        }
     }
     out
 }
@@ -331,6 +340,11 @@ pub fn to_json(services: &[Service], settings: &ServiceSettings) -> Value {
                     })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "specs": service.specs,
+                "outbound": service.outbound.iter().map(|c| json!({
+                    "host": c.host,
+                    "api": c.api,
+                    "location": {"path": c.location.path, "line": c.location.start.line},
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -232,6 +232,17 @@ fn idle_rules(model: &ProjectModel) -> Vec<(String, String)> {
             ));
         }
     }
+    if model
+        .services
+        .services
+        .iter()
+        .all(|s| s.outbound.is_empty())
+    {
+        idle.push((
+            "outbound-calls-without-circuit-breaker".to_string(),
+            "no outbound HTTP call to a fixed external host found".to_string(),
+        ));
+    }
     if model.services.workloads.is_empty() && model.services.compose.is_empty() {
         idle.push((
             "services-share-database".to_string(),

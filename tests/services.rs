@@ -222,3 +222,39 @@ fn datastores_come_from_connection_urls_each_to_its_own_service() {
     assert_eq!(stores_of("api"), ["postgresql"]);
     assert_eq!(stores_of("web"), ["mysql", "redis"]);
 }
+
+#[test]
+fn outbound_hosts_are_in_the_inventory_and_counted_per_service() {
+    let repo = common::repo(&[
+        ("requirements.txt", "fastapi\nhttpx\nrequests\n"),
+        (
+            "app/main.py",
+            "import httpx\nimport requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\nPAY = httpx.Client(base_url=\"https://api.stripe.com/v1\", timeout=10)\n\n@app.get(\"/healthz\")\ndef health():\n    return {}\n\n@app.post(\"/api/v1/orders\")\ndef create(order: dict):\n    requests.post(\"https://hooks.slack.com/services/T0/B0\", json=order, timeout=5)\n    requests.get(\"http://inventory/items\", timeout=2)\n    return order\n",
+        ),
+    ]);
+    let output = redflag(repo.path(), &["inventory", "--output-format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let inventory = json(&output);
+    let hosts: Vec<&str> = inventory["services"][0]["outbound"]
+        .as_array()
+        .expect("outbound")
+        .iter()
+        .filter_map(|c| c["host"].as_str())
+        .collect();
+    assert_eq!(hosts, ["api.stripe.com", "hooks.slack.com"]);
+    let output = redflag(
+        repo.path(),
+        &[
+            "check",
+            "--select",
+            "outbound-calls-without-circuit-breaker",
+            "--output-format",
+            "json",
+        ],
+    );
+    let report = json(&output);
+    assert_eq!(
+        common::finding_lines(&report),
+        ["app/main.py:5 outbound-calls-without-circuit-breaker"]
+    );
+}
