@@ -213,7 +213,7 @@ impl InMemorySessionStore {
         }
         let diagnostic = Diagnostic::new(
             node.byte_range(),
-            format!("`express-session` without a `store` uses its default `MemoryStore`, which leaks memory and is per process: {LOST}"),
+            format!("`express-session` without a `store` uses its default `MemoryStore`, which never evicts expired sessions (memory grows) and whose {LOST}"),
         )
         .help("pass a shared store: `store: new RedisStore({ client: redisClient })` (connect-redis), `connect-pg-simple` or `connect-mongo`");
         ctx.report(diagnostic);
