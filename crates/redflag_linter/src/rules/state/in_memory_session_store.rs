@@ -71,6 +71,10 @@ impl InMemorySessionStore {
             _ => return,
         };
         let path = file.path.as_str();
+        // Django's own defaults module is not a deployment's settings.
+        if file_stem(path) == "global_settings.py" {
+            return;
+        }
         if is_non_production(file_stem(path)) || Self::in_non_production_class(ctx) {
             return;
         }
