@@ -10,6 +10,7 @@ use redflag_syntax::{FileKind, Language};
 use syn::visit::Visit;
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
+use crate::semantics::handlers::enclosing_handler;
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::{
     callee_path, describe_context, execution_context, is_offloading_callee, rust_in_test_code, ExecutionContext,
@@ -48,7 +49,33 @@ const PYTHON_CANDIDATES: &[&str] = &[
     "check_output",
     "system",
     "open",
+    "connect",
+    "execute",
+    "executemany",
+    "query",
+    "scalars",
+    "scalar",
 ];
+
+/// Connect functions of synchronous database drivers.
+const PYTHON_SYNC_CONNECTS: &[&str] = &[
+    "psycopg2.connect",
+    "psycopg.connect",
+    "sqlite3.connect",
+    "pymysql.connect",
+    "MySQLdb.connect",
+    "mysql.connector.connect",
+    "pymssql.connect",
+    "oracledb.connect",
+];
+
+/// Modules of synchronous database drivers whose cursors block.
+const PYTHON_SYNC_DRIVERS: &[&str] = &["psycopg2", "sqlite3", "pymysql", "MySQLdb", "mysql.connector", "pymssql"];
+
+/// Query methods of DB-API cursors/connections and SQLAlchemy sessions.
+const PYTHON_QUERY_METHODS: &[&str] = &["execute", "executemany", "query", "scalars", "scalar"];
+
+const PYTHON_DB_INSTEAD: &str = "use an async driver (`asyncpg`, `psycopg.AsyncConnection`, `aiosqlite`, `aiomysql`) or SQLAlchemy's `AsyncSession`, run the query with `await asyncio.to_thread(...)`, or make the FastAPI route a plain `def` (it then runs in the thread pool)";
 
 fn python_blocker(resolved: &str, bare_open: bool) -> Option<Blocker> {
     let blocker = |instead, confidence| {
@@ -62,6 +89,7 @@ fn python_blocker(resolved: &str, bare_open: bool) -> Option<Blocker> {
     match resolved {
         "time.sleep" => blocker("use `await asyncio.sleep(...)`", Confidence::High),
         "urllib.request.urlopen" => blocker(http, Confidence::High),
+        _ if PYTHON_SYNC_CONNECTS.contains(&resolved) => blocker(PYTHON_DB_INSTEAD, Confidence::High),
         "subprocess.run" | "subprocess.call" | "subprocess.check_call" | "subprocess.check_output" | "os.system" => {
             blocker("use `await asyncio.create_subprocess_exec(...)`", Confidence::High)
         }
@@ -94,8 +122,13 @@ fn js_blocker(resolved: &str) -> Option<Blocker> {
         "child_process" if matches!(function, "execSync" | "execFileSync" | "spawnSync") => {
             "use the asynchronous `exec`/`execFile`/`spawn` (promisified)"
         }
-        "crypto" if matches!(function, "pbkdf2Sync" | "scryptSync" | "generateKeyPairSync") => {
-            "use the callback form (`crypto.pbkdf2`, `crypto.scrypt`) through `util.promisify`"
+        "crypto"
+            if matches!(
+                function,
+                "pbkdf2Sync" | "scryptSync" | "generateKeyPairSync" | "generatePrimeSync" | "hkdfSync" | "randomFillSync"
+            ) =>
+        {
+            "use the callback form (`crypto.pbkdf2`, `crypto.scrypt`, `crypto.randomFill`) through `util.promisify`"
         }
         "bcrypt" | "bcryptjs" if matches!(function, "hashSync" | "compareSync" | "genSaltSync") => {
             "use `await bcrypt.hash(...)` / `await bcrypt.compare(...)`"
@@ -103,10 +136,16 @@ fn js_blocker(resolved: &str) -> Option<Blocker> {
         "zlib" if function.ends_with("Sync") => "use the callback or stream API of `zlib`",
         _ => return None,
     };
+    // Filling a small buffer is cheap; only large ones stall the loop.
+    let confidence = if function == "randomFillSync" {
+        Confidence::Medium
+    } else {
+        Confidence::High
+    };
     Some(Blocker {
         call: resolved.to_string(),
         instead,
-        confidence: Confidence::High,
+        confidence,
     })
 }
 
@@ -181,6 +220,9 @@ fn rust_chain_blocker(root_path: &str, method: &str) -> Option<Blocker> {
     })
 }
 
+/// Diesel `RunQueryDsl` methods that run a query on the connection passed.
+const DIESEL_QUERY_METHODS: &[&str] = &["load", "execute", "get_result", "get_results", "first", "load_iter"];
+
 /// Methods that end a blocking builder chain.
 const CHAIN_ENDS: &[&str] = &["output", "status", "open", "create"];
 
@@ -220,15 +262,129 @@ impl BlockingCallInAsyncFunction {
         if !PYTHON_CANDIDATES.contains(&last) {
             return;
         }
-        let Some(context) = Self::async_context(ctx, Language::Python) else {
+        let ExecutionContext::Async(function) = execution_context(file, Language::Python, ctx.ancestors) else {
             return;
         };
+        let context = describe_context(file, Language::Python, function);
         let imports = file.imports();
         let resolved = imports.resolve(&callee);
         let bare_open = callee == "open" && imports.binding("open").is_none();
         if let Some(blocker) = python_blocker(&resolved, bare_open) {
             Self::report(ctx, node.byte_range(), &blocker, &context);
+            return;
         }
+        if PYTHON_QUERY_METHODS.contains(&last) {
+            if let Some(blocker) = Self::python_sync_query(ctx, function, &callee, last) {
+                Self::report(ctx, node.byte_range(), &blocker, &context);
+            }
+        }
+    }
+
+    /// `cur.execute(...)` on a cursor or connection of a synchronous driver,
+    /// `db.query(...)` / `session.execute(...)` on a synchronous SQLAlchemy
+    /// `Session`, not awaited (an async driver's calls always are).
+    fn python_sync_query(
+        ctx: &NodeContext<'_>,
+        function: Node<'_>,
+        callee: &str,
+        method: &str,
+    ) -> Option<Blocker> {
+        let file = ctx.file;
+        let receiver = callee.strip_suffix(method)?.strip_suffix('.')?;
+        if receiver.is_empty() || receiver.contains('.') {
+            return None;
+        }
+        // `await cur.execute(...)`, `async with db.execute(...) as rows`.
+        if ctx
+            .ancestors
+            .last()
+            .is_some_and(|p| matches!(p.kind(), "await" | "with_item" | "as_pattern"))
+        {
+            return None;
+        }
+        let imports = file.imports();
+        let sync_session = |type_name: &str| {
+            let resolved = imports.resolve(type_name.trim());
+            matches!(
+                resolved.as_str(),
+                "sqlalchemy.orm.Session" | "sqlalchemy.orm.session.Session" | "sqlmodel.Session"
+            )
+        };
+        let blocker = |what: &str| {
+            Some(Blocker {
+                call: format!("{receiver}.{method} ({what})"),
+                instead: PYTHON_DB_INSTEAD,
+                confidence: Confidence::High,
+            })
+        };
+        // A parameter typed as a synchronous `Session` (FastAPI `Depends(get_db)`).
+        if let Some(parameters) = function.child_by_field_name("parameters") {
+            let mut cursor = parameters.walk();
+            for parameter in parameters.named_children(&mut cursor) {
+                let name = match parameter.kind() {
+                    "typed_parameter" => parameter.named_child(0),
+                    "typed_default_parameter" => parameter.child_by_field_name("name"),
+                    _ => None,
+                };
+                if name.is_some_and(|n| file.text_of(n) == receiver) {
+                    let typed = parameter.child_by_field_name("type").map(|t| file.text_of(t));
+                    return match typed {
+                        Some(t) if sync_session(t) => blocker("a synchronous SQLAlchemy `Session`"),
+                        _ => None,
+                    };
+                }
+            }
+        }
+        if method == "query" {
+            // `Session.query` only exists on SQLAlchemy sessions.
+            return Self::python_bound_to(file, function, receiver, |line| {
+                line.contains("Session(") && !line.contains("AsyncSession(")
+            })
+            .then(|| blocker("a synchronous SQLAlchemy `Session`"))
+            .flatten();
+        }
+        let driver = imports
+            .modules()
+            .iter()
+            .any(|m| PYTHON_SYNC_DRIVERS.iter().any(|d| m == d || m.starts_with(&format!("{d}."))));
+        if driver
+            && Self::python_bound_to(file, function, receiver, |line| {
+                line.contains(".cursor(") || PYTHON_SYNC_CONNECTS.iter().any(|c| line.contains(&format!("{c}(")))
+            })
+        {
+            return blocker("a synchronous database driver");
+        }
+        if Self::python_bound_to(file, function, receiver, |line| {
+            line.contains("Session(") && !line.contains("AsyncSession(") && !line.contains("async_")
+        }) && imports.binding("Session").is_some_and(sync_session)
+        {
+            return blocker("a synchronous SQLAlchemy `Session`");
+        }
+        None
+    }
+
+    /// True when a line of the enclosing function, or of the module's top
+    /// level, binds `name` (`name = …`, `with … as name:`) and `what` holds
+    /// for that line.
+    fn python_bound_to(file: &SourceFile, function: Node<'_>, name: &str, what: impl Fn(&str) -> bool) -> bool {
+        let binds = |line: &str| {
+            let trimmed = line.trim_start();
+            let assigned = trimmed
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("=="));
+            let aliased = trimmed.starts_with("with ")
+                && [":", ",", ")"]
+                    .iter()
+                    .any(|end| trimmed.contains(&format!(" as {name}{end}")));
+            (assigned || aliased) && what(trimmed)
+        };
+        let own = file.text_of(function).lines().any(binds);
+        // Module level: lines without indentation.
+        own || file
+            .text
+            .lines()
+            .filter(|l| !l.starts_with([' ', '\t']))
+            .any(binds)
     }
 
     fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>, language: Language) {
@@ -240,20 +396,34 @@ impl BlockingCallInAsyncFunction {
         if !last.ends_with("Sync") {
             return;
         }
-        let Some(context) = Self::async_context(ctx, language) else {
+        let resolved = file.imports().resolve(&callee);
+        let Some(blocker) = js_blocker(&resolved) else {
             return;
         };
-        let resolved = file.imports().resolve(&callee);
-        if let Some(blocker) = js_blocker(&resolved) {
-            Self::report(ctx, node.byte_range(), &blocker, &context);
-        }
+        // Node runs every request on one event loop: a synchronous call
+        // blocks it in any request handler, async or not.
+        let context = match Self::async_context(ctx, language) {
+            Some(context) => context,
+            None => match enclosing_handler(file, ctx.ancestors) {
+                Some(handler) => handler.describe(),
+                None => return,
+            },
+        };
+        Self::report(ctx, node.byte_range(), &blocker, &context);
     }
 
     fn check_rust_call(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         let file = ctx.file;
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(mut function) = node.child_by_field_name("function") else {
             return;
         };
+        // `query.load::<User>(&mut conn)`: a turbofish wraps the method.
+        if function.kind() == "generic_function" {
+            match function.child_by_field_name("function") {
+                Some(inner) if inner.kind() == "field_expression" => function = inner,
+                _ => {}
+            }
+        }
         if function.kind() == "field_expression" {
             Self::check_rust_method(node, function, ctx);
             return;
@@ -279,6 +449,10 @@ impl BlockingCallInAsyncFunction {
         let Some(method) = function.child_by_field_name("field").map(|f| file.text_of(f)) else {
             return;
         };
+        if DIESEL_QUERY_METHODS.contains(&method) {
+            Self::check_diesel(node, method, ctx);
+            return;
+        }
         if !CHAIN_ENDS.contains(&method) {
             return;
         }
@@ -318,6 +492,41 @@ impl BlockingCallInAsyncFunction {
         if let Some(blocker) = rust_chain_blocker(&resolved, method) {
             Self::report(ctx, node.byte_range(), &blocker, &context);
         }
+    }
+
+    /// `users.filter(..).load::<User>(&mut conn)` with Diesel's synchronous
+    /// `RunQueryDsl` (the file uses `diesel` and not `diesel_async`).
+    fn check_diesel(node: Node<'_>, method: &str, ctx: &mut NodeContext<'_>) {
+        let file = ctx.file;
+        if ctx.ancestors.last().is_some_and(|p| p.kind() == "await_expression") {
+            return;
+        }
+        let Some(args) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut cursor = args.walk();
+        let args: Vec<Node<'_>> = args.named_children(&mut cursor).collect();
+        // Diesel's query methods take the connection as their only argument.
+        let [conn] = args.as_slice() else {
+            return;
+        };
+        if !matches!(conn.kind(), "reference_expression" | "identifier" | "unary_expression") {
+            return;
+        }
+        // Glob imports (`use diesel::prelude::*`) bind no names: read the text.
+        let text = file.text.as_str();
+        if !text.contains("diesel::") || text.contains("diesel_async") {
+            return;
+        }
+        let Some(context) = Self::async_context(ctx, Language::Rust) else {
+            return;
+        };
+        let blocker = Blocker {
+            call: format!("diesel::RunQueryDsl::{method}"),
+            instead: "run the query inside `tokio::task::spawn_blocking` (or actix-web's `web::block`, deadpool-diesel's `conn.interact(...)`), or use `diesel-async`",
+            confidence: Confidence::High,
+        };
+        Self::report(ctx, node.byte_range(), &blocker, &context);
     }
 
     /// Calls inside a macro body (`println!`, `assert!`, `tokio::join!`),
@@ -438,9 +647,30 @@ impl Rule for BlockingCallInAsyncFunction {
     /// blocking call whose name (or its import) is in the file.
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let candidates: &[&str] = match language {
-            Language::Python => &["sleep", "requests", "urlopen", "subprocess", "system", "open"],
-            Language::Rust => &["fs::", "File", "sleep", "blocking", "Command", "OpenOptions", "DirBuilder"],
-            _ => &["Sync"],
+            Language::Python => &[
+                "sleep",
+                "requests",
+                "urlopen",
+                "subprocess",
+                "system",
+                "open",
+                "connect",
+                "execute",
+                "query",
+                "scalar",
+            ],
+            Language::Rust => &[
+                "fs::",
+                "File",
+                "sleep",
+                "blocking",
+                "Command",
+                "OpenOptions",
+                "DirBuilder",
+                "diesel",
+            ],
+            // Node: any request handler, async or not, shares the loop.
+            _ => return Some(vec![vec!["Sync".to_string()]]),
         };
         Some(vec![
             vec!["async".to_string()],
@@ -479,6 +709,26 @@ JavaScript/TypeScript function; `std::thread::sleep`, `std::fs::*`,
 Imports are followed (`from time import sleep`, `import * as fs from "node:fs"`,
 `use std::fs`), and `tokio::fs`, `asyncio.sleep` or `fs.promises` are not flagged.
 
+Synchronous database access in an `async def`: `psycopg2.connect`,
+`sqlite3.connect`, `pymysql.connect` (and `MySQLdb`, `mysql.connector`,
+`psycopg.connect`, `pymssql`, `oracledb`); `execute`/`executemany` not awaited
+on a cursor or connection bound (in the function or at module level) from
+`.cursor()` or such a `connect` in a file importing a sync driver; and
+`query`/`execute`/`scalars`/`scalar` on a synchronous SQLAlchemy or SQLModel
+`Session` (a parameter typed `Session`, e.g. `db: Session = Depends(get_db)`,
+or a name bound from `Session(...)`). A FastAPI route declared with plain
+`def` runs in the thread pool and is not reported.
+
+In Node the event loop is shared by every request, so `fs.*Sync`,
+`execSync`, `zlib.*Sync`, `crypto.*Sync` (`randomFillSync` at medium
+confidence: small buffers are cheap) and `bcrypt.*Sync` are reported in any
+request handler, async or not (handlers as recognised by the shared handler
+index: routes, middleware, Next.js route files, NestJS controllers).
+
+In Rust, Diesel's synchronous `RunQueryDsl` (`.load(&mut conn)`,
+`.execute(&mut conn)`, `.first`, `.get_result(s)`, `.load_iter`) in async
+code, in files that use `diesel` and not `diesel_async`.
+
 ## Why it matters
 Checklist SCOPE-3.2 (event-driven work, nothing long on the request path) and
 red flag RF-8 (synchronous calls for long-running operations). An event loop
@@ -499,6 +749,8 @@ async def fetch_profile(user_id):
     async with httpx.AsyncClient(timeout=5) as client:
         return (await client.get(f"{API}/users/{user_id}")).json()
 ```
+Databases: `asyncpg`, `psycopg.AsyncConnection`, `aiosqlite`, SQLAlchemy's
+`AsyncSession`, `diesel-async`, or deadpool-diesel's `conn.interact(...)`.
 Work that must stay synchronous belongs in a thread pool:
 `await asyncio.to_thread(...)`, `loop.run_in_executor(...)`,
 `tokio::task::spawn_blocking(...)`, `block_in_place(...)`, actix-web's
@@ -508,7 +760,10 @@ calls in a synchronous Rust closure handed to any awaited call (an in-house
 does the I/O (`OpenOptions::new()...open(path)`, `Command::new(..)...output()`).
 
 ## Configuration
-Select or ignore it by name, `SCOPE-3.2` or `RF-8`. Built-in `open` is reported
+Select or ignore it by name, `SCOPE-3.2` or `RF-8`. Not seen: a sync
+SQLAlchemy `engine.connect()` connection, sessions or cursors reached through
+attributes (`self.db.execute`) or handed over from another file, and
+blocking calls in helpers the handler calls. Built-in `open` is reported
 at medium confidence: reading a small file is sometimes acceptable. Tests,
 fixtures, examples and benchmarks (`tests/`, `test_*.py`, `*.spec.ts`,
 `examples/`, `#[tokio::test]` functions, `#[cfg(test)]` modules) are not
@@ -520,7 +775,7 @@ fn meta() -> RuleMeta {
         .red_flag("RF-8")
         .severity(Severity::Warning)
         .confidence(Confidence::High)
-        .summary("A blocking call (sleep, file or network I/O, subprocess, sync hashing) runs inside async code and stalls the event loop.")
+        .summary("A blocking call (sleep, file, network or sync database I/O, subprocess, sync hashing) runs inside async code or a Node request handler and stalls the event loop.")
         .kinds(&[FileKind::Python, FileKind::JavaScript, FileKind::TypeScript, FileKind::Tsx, FileKind::Rust])
         .docs(DOCS)
         .invalid(
@@ -657,6 +912,199 @@ fn meta() -> RuleMeta {
                 async fn sleeps_on_purpose() {
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
+            }
+            "#,
+        )
+        .invalid(
+            FileKind::Python,
+            r#"
+            import sqlite3
+
+            import psycopg2
+            from fastapi import Depends, FastAPI
+            from sqlalchemy.orm import Session
+
+            from .db import DATABASE_URL, get_db
+            from .models import User
+
+            app = FastAPI()
+            audit = sqlite3.connect("audit.db", check_same_thread=False)
+
+            @app.get("/users/{user_id}")
+            async def read_user(user_id: int, db: Session = Depends(get_db)):
+                return db.query(User).filter(User.id == user_id).first()
+
+            @app.post("/orders")
+            async def create_order(order: OrderIn):
+                conn = psycopg2.connect(DATABASE_URL)
+                with conn.cursor() as cur:
+                    cur.execute("INSERT INTO orders (sku, qty) VALUES (%s, %s)", (order.sku, order.qty))
+                conn.commit()
+                log = audit.cursor()
+                log.execute("INSERT INTO audit (event) VALUES (?)", ("order_created",))
+                return {"ok": True}
+            "#,
+            4,
+        )
+        .valid(
+            FileKind::Python,
+            r#"
+            import asyncio
+            import sqlite3
+
+            from fastapi import Depends, FastAPI, Request
+            from sqlalchemy import select
+            from sqlalchemy.ext.asyncio import AsyncSession
+            from sqlalchemy.orm import Session
+
+            from .db import get_async_db, get_db
+            from .models import User
+
+            app = FastAPI()
+
+            @app.get("/users/{user_id}")
+            async def read_user(user_id: int, db: AsyncSession = Depends(get_async_db)):
+                result = await db.execute(select(User).where(User.id == user_id))
+                return result.scalar_one_or_none()
+
+            # A sync route: FastAPI runs it in its thread pool.
+            @app.get("/legacy/users/{user_id}")
+            def read_legacy_user(user_id: int, db: Session = Depends(get_db)):
+                return db.query(User).get(user_id)
+
+            @app.post("/orders")
+            async def create_order(order: OrderIn, request: Request):
+                async with request.app.state.pool.acquire() as conn:
+                    await conn.execute("INSERT INTO orders (sku) VALUES ($1)", order.sku)
+                await asyncio.to_thread(write_audit, "order_created")
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, write_audit, "order_logged")
+                return {"ok": True}
+
+            def write_audit(event):
+                with sqlite3.connect("audit.db") as conn:
+                    conn.execute("INSERT INTO audit (event) VALUES (?)", (event,))
+            "#,
+        )
+        .invalid(
+            FileKind::JavaScript,
+            r#"
+            const express = require("express");
+            const fs = require("fs");
+            const zlib = require("zlib");
+            const bcrypt = require("bcryptjs");
+
+            const router = express.Router();
+
+            router.get("/reports/:month", (req, res) => {
+              const csv = fs.readFileSync(`./reports/${req.params.month}.csv`);
+              res.type("application/gzip").send(zlib.gzipSync(csv));
+            });
+
+            router.post("/login", function (req, res) {
+              const user = users.get(req.body.email);
+              if (!user || !bcrypt.compareSync(req.body.password, user.hash)) {
+                return res.sendStatus(401);
+              }
+              res.json({ ok: true });
+            });
+
+            module.exports = router;
+            "#,
+            3,
+        )
+        .valid(
+            FileKind::JavaScript,
+            r#"
+            const express = require("express");
+            const fs = require("fs");
+            const { promisify } = require("util");
+            const zlib = require("zlib");
+            const bcrypt = require("bcryptjs");
+
+            const gzip = promisify(zlib.gzip);
+            const template = fs.readFileSync("./templates/report.html", "utf8");
+            const router = express.Router();
+
+            router.get("/reports/:month", async (req, res) => {
+              const csv = await fs.promises.readFile(`./reports/${req.params.month}.csv`);
+              res.type("application/gzip").send(await gzip(csv));
+            });
+
+            router.post("/login", async (req, res) => {
+              const user = users.get(req.body.email);
+              const ok = user && (await bcrypt.compare(req.body.password, user.hash));
+              res.status(ok ? 200 : 401).json({ ok });
+            });
+
+            function loadConfig() {
+              return JSON.parse(fs.readFileSync("./config.json", "utf8"));
+            }
+
+            module.exports = { router, loadConfig, template };
+            "#,
+        )
+        .invalid(
+            FileKind::Rust,
+            r#"
+            use axum::extract::{Path, State};
+            use axum::Json;
+            use diesel::prelude::*;
+
+            use crate::models::User;
+            use crate::schema::users::dsl::*;
+
+            pub async fn get_user(State(pool): State<DbPool>, Path(user_id): Path<i32>) -> Json<User> {
+                let mut conn = pool.get().unwrap();
+                let user = users.filter(id.eq(user_id)).first::<User>(&mut conn).unwrap();
+                diesel::update(users.find(user_id))
+                    .set(last_seen_at.eq(diesel::dsl::now))
+                    .execute(&mut conn)
+                    .unwrap();
+                Json(user)
+            }
+            "#,
+            2,
+        )
+        .valid(
+            FileKind::Rust,
+            r#"
+            use actix_web::{web, HttpResponse};
+            use diesel::prelude::*;
+
+            use crate::models::User;
+            use crate::schema::users::dsl::*;
+
+            pub async fn get_user(pool: web::Data<DbPool>, path: web::Path<i32>) -> actix_web::Result<HttpResponse> {
+                let user_id = path.into_inner();
+                let user = web::block(move || {
+                    let mut conn = pool.get().expect("pool");
+                    users.filter(id.eq(user_id)).first::<User>(&mut conn)
+                })
+                .await?
+                .map_err(actix_web::error::ErrorInternalServerError)?;
+                let all = tokio::task::spawn_blocking(move || list_users(&mut pool.get().expect("pool"))).await;
+                Ok(HttpResponse::Ok().json(user))
+            }
+
+            fn list_users(conn: &mut PgConnection) -> QueryResult<Vec<User>> {
+                users.load::<User>(conn)
+            }
+            "#,
+        )
+        .valid(
+            FileKind::Rust,
+            r#"
+            use axum::extract::State;
+            use diesel::prelude::*;
+            use diesel_async::RunQueryDsl;
+
+            use crate::schema::users::dsl::*;
+
+            pub async fn count_users(State(pool): State<Pool>) -> String {
+                let mut conn = pool.get().await.unwrap();
+                let n: i64 = users.count().get_result(&mut conn).await.unwrap();
+                n.to_string()
             }
             "#,
         )
