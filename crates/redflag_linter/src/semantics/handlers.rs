@@ -308,7 +308,7 @@ impl HandlerIndex {
         if language.is_js_family() {
             index.use_server = starts_with_directive(file, tree.root_node(), "use server");
         }
-        crate::facts::routes::walk(tree.root_node(), |node| {
+        super::walk(tree.root_node(), |node| {
             match (language, node.kind()) {
                 (Language::Python, "call") => index.read_python_call(file, node),
                 (Language::Rust, "call_expression") => index.read_rust_call(file, node),
@@ -680,7 +680,35 @@ impl HandlerIndex {
 /// [`HandlerIndex::enclosing`].
 #[must_use]
 pub fn enclosing_handler<'t>(file: &SourceFile, ancestors: &[Node<'t>]) -> Option<Handler<'t>> {
-    HandlerIndex::new(file).enclosing(file, ancestors)
+    with_index(file, |index| index.enclosing(file, ancestors))
+}
+
+thread_local! {
+    /// The index of the file the rules on this thread are reading: rules
+    /// ask once per call node, the index is built once per file.
+    static LAST_INDEX: std::cell::RefCell<Option<(u64, std::rc::Rc<HandlerIndex>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `read` with the file's handler index, built on first use.
+fn with_index<R>(file: &SourceFile, read: impl FnOnce(&HandlerIndex) -> R) -> R {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    file.path.hash(&mut hasher);
+    file.text.hash(&mut hasher);
+    let key = hasher.finish();
+    let cached = LAST_INDEX.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, index)| std::rc::Rc::clone(index))
+    });
+    let index = cached.unwrap_or_else(|| {
+        let index = std::rc::Rc::new(HandlerIndex::new(file));
+        LAST_INDEX.with(|last| *last.borrow_mut() = Some((key, std::rc::Rc::clone(&index))));
+        index
+    });
+    read(&index)
 }
 
 /// True when a block or program starts with a directive string (`"use server"`).

@@ -16,6 +16,29 @@ use redflag_syntax::Language;
 
 use crate::source::SourceFile;
 
+/// Visits `root` and its descendants in source order with a cursor (no
+/// recursion: hostile nesting cannot exhaust the stack); `visit` returns
+/// whether to look inside the node it was given.
+pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        if visit(cursor.node()) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
 /// Removes whitespace from a path or name written across lines.
 #[must_use]
 pub fn compact(text: &str) -> String {

@@ -11,12 +11,10 @@ mod rust;
 
 use redflag_syntax::Language;
 
-use redflag_syntax::tree_sitter::Node;
-
 use super::service::ServiceFacts;
 use crate::source::SourceFile;
 
-pub(crate) use crate::semantics::compact;
+pub(crate) use crate::semantics::{compact, walk};
 
 /// Longest marker recorded, in characters.
 const MARKER_CHARS: usize = 120;
@@ -28,29 +26,6 @@ pub(crate) fn marker_text(text: &str) -> String {
     match joined.char_indices().nth(MARKER_CHARS) {
         Some((cut, _)) => joined[..cut].to_string(),
         None => joined,
-    }
-}
-
-/// Visits `root` and its descendants in source order with a cursor (no
-/// recursion: hostile nesting cannot exhaust the stack); `visit` returns
-/// whether to look inside the node it was given.
-pub(crate) fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
-    let mut cursor = root.walk();
-    loop {
-        if visit(cursor.node()) && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node().id() == root.id() {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
     }
 }
 
