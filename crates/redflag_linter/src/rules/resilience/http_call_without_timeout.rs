@@ -87,50 +87,69 @@ fn is_none(file: &SourceFile, value: Option<Node<'_>>) -> bool {
     value.is_some_and(|v| file.text_of(v) == "None")
 }
 
-/// True when `receiver` is bound to `requests.Session()` somewhere in the
-/// file (`s = requests.Session()`, `self.http = Session()`,
-/// `with requests.Session() as s`).
-fn py_is_requests_session(file: &SourceFile, receiver: &str) -> bool {
-    let text = file.text.as_str();
+/// Names bound to a `requests.Session()` in the file (`s = requests.Session()`,
+/// `self.http = Session()`, `with requests.Session() as s`), read once per
+/// file: every `x.get(...)` in the file asks.
+fn py_session_names(file: &SourceFile) -> Vec<String> {
     let imports = file.imports();
     let is_session = |constructor: &str| {
         let resolved = imports.resolve(constructor.trim());
-        matches!(resolved.as_str(), "requests.Session" | "requests.session" | "requests.sessions.Session")
+        matches!(
+            resolved.as_str(),
+            "requests.Session" | "requests.session" | "requests.sessions.Session"
+        )
     };
-    for (at, _) in text.match_indices(receiver) {
-        let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') && !receiver.contains('.') {
-            continue;
-        }
-        let rest = &text[at + receiver.len()..];
-        // `receiver = constructor(`
-        if let Some(value) = rest.trim_start_matches([' ', '\t']).strip_prefix('=') {
-            if value.starts_with('=') {
-                continue;
-            }
-            let value = value.trim_start();
-            if let Some(open) = value.find('(') {
-                if is_session(&value[..open]) {
-                    return true;
+    let mut names = Vec::new();
+    for line in file.text.lines().filter(|l| l.contains("ession(")) {
+        let line = line.trim();
+        let with = line.strip_prefix("async ").unwrap_or(line).strip_prefix("with ");
+        if let Some(rest) = with {
+            // `with requests.Session() as s:` (one item).
+            if let (Some(open), Some((_, name))) = (rest.find('('), rest.rsplit_once(" as ")) {
+                if is_session(&rest[..open]) {
+                    names.push(name.trim_end_matches(':').trim().to_string());
                 }
             }
-        }
-        // `with constructor() as receiver`
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line = text[line_start..at].trim_end();
-        if let Some(head) = line.strip_suffix(" as") {
-            let head = head.trim_start();
-            let head = head.strip_prefix("async ").unwrap_or(head);
-            if let Some(expr) = head.strip_prefix("with ") {
-                if let Some(open) = expr.find('(') {
-                    if is_session(&expr[..open]) {
-                        return true;
-                    }
+        } else if let Some((lhs, value)) = line.split_once('=') {
+            let lhs = lhs.trim().split(':').next().unwrap_or("").trim();
+            let value = value.trim_start();
+            if let Some(open) = value.find('(') {
+                if !lhs.is_empty() && !value.starts_with('=') && is_session(&value[..open]) {
+                    names.push(lhs.to_string());
                 }
             }
         }
     }
-    false
+    names
+}
+
+/// A file's identity (path, text address, length) and its session names.
+type SessionCache = Option<(String, usize, usize, Vec<String>)>;
+
+thread_local! {
+    /// The session names of the file being checked on this thread, keyed by
+    /// path, text address and length.
+    static SESSIONS: std::cell::RefCell<SessionCache> = const { std::cell::RefCell::new(None) };
+}
+
+fn py_is_requests_session(file: &SourceFile, receiver: &str) -> bool {
+    SESSIONS.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let fresh = cache
+            .as_ref()
+            .is_some_and(|(path, at, len, _)| *path == file.path && *at == file.text.as_ptr() as usize && *len == file.text.len());
+        if !fresh {
+            *cache = Some((
+                file.path.clone(),
+                file.text.as_ptr() as usize,
+                file.text.len(),
+                py_session_names(file),
+            ));
+        }
+        cache
+            .as_ref()
+            .is_some_and(|(_, _, _, names)| names.iter().any(|n| n == receiver))
+    })
 }
 
 fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
