@@ -817,7 +817,24 @@ impl Rule for HandlerMutatesModuleState {
             Language::Rust => &["static"],
             _ => &["let ", "var ", "new Map", "new Set", "= [", "= {"],
         };
-        Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
+        // A file with a request handler spells one of these (route
+        // registration, a request parameter, a framework import).
+        let handlers: &[&str] = match language {
+            Language::Python => &[
+                "request", "route", "@app", "@router", "@bp", "Depends", "APIView", "ViewSet",
+                "api_view", "web.", "aiohttp", "starlette",
+            ],
+            Language::Rust => &["axum", "actix", "rocket", "#[get", "#[post", "State(", "web::", "Router"],
+            _ => &[
+                "req,", "req)", "(req", "request", "ctx", "(c)", "c.req", "router.", "app.", "fastify",
+                "@Get", "@Post", "@Put", "@Patch", "@Delete", "export async function", "handler",
+                "Handler",
+            ],
+        };
+        Some(vec![
+            words.iter().map(|w| (*w).to_string()).collect(),
+            handlers.iter().map(|w| (*w).to_string()).collect(),
+        ])
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {
