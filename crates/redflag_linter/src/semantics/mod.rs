@@ -39,6 +39,43 @@ pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     }
 }
 
+/// A visit of a syntax tree that sees each node's ancestors and is told
+/// when a node's subtree is done.
+pub trait TreeVisitor<'t> {
+    /// Called before the node's children, with its ancestors (root first).
+    fn enter(&mut self, node: Node<'t>, ancestors: &[Node<'t>]);
+    /// Called after the node's children.
+    fn leave(&mut self, node: Node<'t>);
+}
+
+/// Visits `root` and every node below it in source order, with a cursor
+/// and an explicit ancestor stack (no recursion: hostile nesting cannot
+/// exhaust the stack, and no `Node::parent`, which searches from the root).
+pub fn visit<'t>(root: Node<'t>, visitor: &mut impl TreeVisitor<'t>) {
+    let mut cursor = root.walk();
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        visitor.enter(node, &ancestors);
+        if cursor.goto_first_child() {
+            ancestors.push(node);
+            continue;
+        }
+        visitor.leave(node);
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if ancestors.is_empty() || !cursor.goto_parent() {
+                return;
+            }
+            if let Some(parent) = ancestors.pop() {
+                visitor.leave(parent);
+            }
+        }
+    }
+}
+
 /// Removes whitespace from a path or name written across lines.
 #[must_use]
 pub fn compact(text: &str) -> String {

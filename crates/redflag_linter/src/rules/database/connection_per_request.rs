@@ -319,33 +319,23 @@ fn analyse(file: &SourceFile) -> Vec<Diagnostic> {
         pending: Vec::new(),
         out: Vec::new(),
     };
-    let mut cursor = tree.walk();
-    let mut ancestors: Vec<Node<'_>> = Vec::new();
-    loop {
-        let node = cursor.node();
-        analysis.enter(node, &ancestors);
-        if cursor.goto_first_child() {
-            ancestors.push(node);
-            continue;
-        }
-        analysis.leave(node);
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                analysis.finish();
-                return analysis.out;
-            }
-            if let Some(parent) = ancestors.pop() {
-                analysis.leave(parent);
-            }
-        }
+    crate::semantics::visit(tree.root_node(), &mut analysis);
+    analysis.finish();
+    analysis.out
+}
+
+impl<'t> crate::semantics::TreeVisitor<'t> for Analysis<'_, 't> {
+    fn enter(&mut self, node: Node<'t>, ancestors: &[Node<'t>]) {
+        self.enter_node(node, ancestors);
+    }
+
+    fn leave(&mut self, node: Node<'t>) {
+        self.leave_node(node);
     }
 }
 
 impl<'t> Analysis<'_, 't> {
-    fn enter(&mut self, node: Node<'t>, ancestors: &[Node<'t>]) {
+    fn enter_node(&mut self, node: Node<'t>, ancestors: &[Node<'t>]) {
         let kind = node.kind();
         if is_function(self.language, kind) {
             let handler = self.index.handler(self.file, node, ancestors);
@@ -376,7 +366,7 @@ impl<'t> Analysis<'_, 't> {
         }
     }
 
-    fn leave(&mut self, node: Node<'t>) {
+    fn leave_node(&mut self, node: Node<'t>) {
         if self.frames.last().is_some_and(|f| f.node.id() == node.id()) {
             self.frames.pop();
         }
