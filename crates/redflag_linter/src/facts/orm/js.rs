@@ -334,6 +334,30 @@ impl<'a> Js<'a> {
     }
 
     /// The receiver's text without whitespace (`queryInterface.sequelize`).
+    /// Every `receiver.method(…)` call inside `root`, in source order,
+    /// with the receiver as a path (`this.queryRunner`) and the method name.
+    pub(super) fn member_calls<'t>(&self, root: Node<'t>) -> Vec<(String, &'a str, Node<'t>)> {
+        let mut calls = Vec::new();
+        walk(root, |node| {
+            if node.kind() == "call_expression" {
+                calls.push(node);
+            }
+            true
+        });
+        calls
+            .into_iter()
+            .filter_map(|call| {
+                let function = value(call.child_by_field_name("function")?);
+                if function.kind() != "member_expression" {
+                    return None;
+                }
+                let object = function.child_by_field_name("object")?;
+                let method = function.child_by_field_name("property")?;
+                Some((self.path(object), self.text(method), call))
+            })
+            .collect()
+    }
+
     pub(super) fn path(&self, node: Node<'_>) -> String {
         compact(self.text(node))
     }

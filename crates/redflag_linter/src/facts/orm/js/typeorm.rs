@@ -673,30 +673,10 @@ pub(super) fn migration(js: &Js<'_>, root: Node<'_>) -> Option<SchemaFacts> {
     let mut runner_calls = 0usize;
     for step in &steps.up {
         let runner = first_param(js, step.function).unwrap_or("queryRunner");
-        let mut calls = Vec::new();
-        walk(step.function, |node| {
-            if node.kind() == "call_expression" {
-                calls.push(node);
-            }
-            true
-        });
-        for call in calls {
-            let Some(function) = call.child_by_field_name("function").map(value) else {
-                continue;
-            };
-            if function.kind() != "member_expression" {
-                continue;
-            }
-            let (Some(object), Some(method)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("property"),
-            ) else {
-                continue;
-            };
-            let receiver = js.path(object);
+        for (receiver, method, call) in js.member_calls(step.function) {
             if receiver == runner || receiver.ends_with("queryRunner") {
                 runner_calls += 1;
-                runner_call(js, js.text(method), call, &mut facts.statements);
+                runner_call(js, method, call, &mut facts.statements);
             }
         }
     }
