@@ -810,3 +810,23 @@ impl Engine {
         self.assemble(meta_rule, suppressed, draft)
     }
 }
+
+/// Runs one built-in rule over one in-memory file (test code written
+/// indented, as in rule examples), for rules' own tests.
+#[cfg(test)]
+pub(crate) fn findings_of_rule(rule: &str, path: &str, kind: FileKind, code: &str) -> Vec<Finding> {
+    let registry = Registry::builtin().expect("built-in rules load");
+    let enabled = registry
+        .rules()
+        .iter()
+        .map(|r| r.meta().name == rule)
+        .collect();
+    let engine = Engine::new(registry, enabled, Settings::default());
+    engine
+        .scan_sources(vec![SourceInput {
+            path: path.to_string(),
+            kind,
+            text: crate::rule::unindent(code),
+        }])
+        .findings
+}

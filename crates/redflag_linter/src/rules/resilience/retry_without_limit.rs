@@ -519,24 +519,14 @@ fn meta() -> RuleMeta {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::{Engine, Settings, SourceInput};
-    use crate::registry::Registry;
+    use crate::engine::findings_of_rule;
     use redflag_syntax::FileKind;
 
     fn findings(path: &str, kind: FileKind, code: &str) -> Vec<String> {
-        let registry = Registry::builtin().unwrap();
-        let enabled = registry
-            .rules()
-            .iter()
-            .map(|r| r.meta().name == "retry-without-limit")
-            .collect();
-        let engine = Engine::new(registry, enabled, Settings::default());
-        let result = engine.scan_sources(vec![SourceInput {
-            path: path.into(),
-            kind,
-            text: crate::rule::unindent(code),
-        }]);
-        result.findings.into_iter().map(|f| f.message).collect()
+        findings_of_rule("retry-without-limit", path, kind, code)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
     }
 
     #[test]

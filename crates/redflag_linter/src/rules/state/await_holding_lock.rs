@@ -463,24 +463,13 @@ fn meta() -> RuleMeta {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Engine, Settings, SourceInput};
-    use crate::registry::Registry;
+    use crate::engine::findings_of_rule;
 
     /// "line message" of every finding of this rule in one file.
     fn findings(path: &str, code: &str) -> Vec<String> {
-        let registry = Registry::builtin().expect("built-in rules load");
-        let enabled = vec![true; registry.rules().len()];
-        let engine = Engine::new(registry, enabled, Settings::default());
         let kind = redflag_syntax::classify(std::path::Path::new(path)).expect("a code file path");
-        let result = engine.scan_sources(vec![SourceInput {
-            path: path.to_string(),
-            kind,
-            text: crate::rule::unindent(code),
-        }]);
-        result
-            .findings
+        findings_of_rule("await-holding-lock", path, kind, code)
             .iter()
-            .filter(|f| f.rule == "await-holding-lock")
             .map(|f| format!("{} {}", f.start.map_or(0, |s| s.line), f.message))
             .collect()
     }
