@@ -1,5 +1,7 @@
 //! `unbounded-query`: a request handler reads rows with no bound.
 
+use std::collections::HashMap;
+
 use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 
@@ -23,16 +25,46 @@ fn handler_name(route: &Route) -> Option<&str> {
     handler.rsplit(['.', ':']).next().filter(|n| !n.is_empty())
 }
 
-/// The routes of a service whose handler is the function `name` in `path`.
-fn routes_of<'a>(service: &'a Service, path: &str, name: &str) -> Vec<&'a Route> {
-    if !service.files.iter().any(|f| f == path) {
-        return Vec::new();
+/// Routes by the file their handler may live in and the handler's name:
+/// the services a file belongs to, and each service's routes by handler.
+struct Handlers<'a> {
+    services_of: HashMap<&'a str, Vec<usize>>,
+    by_name: Vec<(&'a Service, HashMap<&'a str, Vec<&'a Route>>)>,
+}
+
+impl<'a> Handlers<'a> {
+    fn new(services: &'a [Service]) -> Self {
+        let mut services_of: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_name = Vec::new();
+        for (index, service) in services.iter().enumerate() {
+            for file in &service.files {
+                services_of.entry(file.as_str()).or_default().push(index);
+            }
+            let mut routes: HashMap<&str, Vec<&Route>> = HashMap::new();
+            for route in &service.routes {
+                if let Some(name) = handler_name(route) {
+                    routes.entry(name).or_default().push(route);
+                }
+            }
+            by_name.push((service, routes));
+        }
+        Handlers {
+            services_of,
+            by_name,
+        }
     }
-    service
-        .routes
-        .iter()
-        .filter(|r| handler_name(r) == Some(name))
-        .collect()
+
+    /// The routes whose handler is the function `name` of file `path`.
+    fn routes(&self, path: &str, name: &str) -> Vec<(&'a Service, &'a Route)> {
+        let mut found = Vec::new();
+        for &index in self.services_of.get(path).into_iter().flatten() {
+            let (service, routes) = &self.by_name[index];
+            for route in routes.get(name).into_iter().flatten() {
+                found.push((*service, *route));
+            }
+        }
+        found
+    }
 }
 
 impl Rule for UnboundedQuery {
@@ -45,6 +77,7 @@ impl Rule for UnboundedQuery {
     }
 
     fn check_project(&self, model: &ProjectModel, ctx: &mut ProjectContext<'_>) {
+        let handlers = Handlers::new(&model.services.services);
         for facts in &model.files {
             for query in &facts.queries {
                 // A read inside a loop is `query-in-loop`'s finding.
@@ -54,21 +87,13 @@ impl Rule for UnboundedQuery {
                 let Some(function) = query.function.as_deref() else {
                     continue;
                 };
-                let routes: Vec<&Route> = model
-                    .services
-                    .services
-                    .iter()
-                    .flat_map(|s| {
-                        routes_of(s, &facts.path, function)
-                            .into_iter()
-                            .map(move |r| (s, r))
-                    })
-                    // A GET collection route is the pagination rule's
-                    // finding; a route taking a page bounds the read.
-                    .filter(|(s, r)| !unpaginated(s, r) && !takes_a_page(r))
-                    .map(|(_, r)| r)
-                    .collect();
-                let Some(route) = routes.first() else {
+                // A GET collection route is the pagination rule's finding;
+                // a route taking a page bounds the read.
+                let Some((_, route)) = handlers
+                    .routes(&facts.path, function)
+                    .into_iter()
+                    .find(|(s, r)| !unpaginated(s, r) && !takes_a_page(r))
+                else {
                     continue;
                 };
                 ctx.report(ProjectDiagnostic {
