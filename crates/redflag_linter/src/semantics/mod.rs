@@ -10,6 +10,7 @@ pub mod env_vars;
 pub mod handlers;
 pub mod imports;
 pub mod paths;
+pub mod request_data;
 
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
