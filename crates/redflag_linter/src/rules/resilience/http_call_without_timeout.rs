@@ -14,7 +14,7 @@ use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::paths::is_test_or_example;
-use crate::semantics::{callee_path, rust_in_test_code};
+use crate::semantics::{callee_path, compact, rust_in_test_code};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -87,35 +87,68 @@ fn is_none(file: &SourceFile, value: Option<Node<'_>>) -> bool {
     value.is_some_and(|v| file.text_of(v) == "None")
 }
 
-/// Names bound to a `requests.Session()` in the file (`s = requests.Session()`,
-/// `self.http = Session()`, `with requests.Session() as s`), read once per
-/// file: every `x.get(...)` in the file asks.
-fn py_session_names(file: &SourceFile) -> Vec<String> {
+/// True when a `connect(dsn?, **params)` call visibly lacks `key`: its
+/// keywords are written out without it and its DSN, if any, is a literal
+/// without it. A DSN held in a variable may carry it: not reported.
+fn py_dsn_lacks(file: &SourceFile, call: Node<'_>, key: &str) -> bool {
+    if py_keyword(file, call, key).0 != Opt::Absent {
+        return false;
+    }
+    let first = call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+        .filter(|a| a.kind() != "keyword_argument");
+    match first {
+        Some(dsn) => dsn.kind() == "string" && !file.text_of(dsn).contains(key),
+        None => py_keyword(file, call, "dsn").0 == Opt::Absent && py_keyword(file, call, "host").0 == Opt::Present,
+    }
+}
+
+/// What a name bound in the file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PyClient {
+    /// A `requests.Session()`.
+    Session,
+    /// A generated gRPC stub (`orders_pb2_grpc.OrdersStub(channel)`).
+    GrpcStub,
+}
+
+/// Names bound to a `requests.Session()` or a gRPC stub in the file
+/// (`s = requests.Session()`, `self.http = Session()`, `with
+/// requests.Session() as s`, `self.stub = OrdersStub(channel)`), read once
+/// per file: every `x.get(...)` in the file asks.
+fn py_client_names(file: &SourceFile) -> Vec<(String, PyClient)> {
     let imports = file.imports();
-    let is_session = |constructor: &str| {
-        let resolved = imports.resolve(constructor.trim());
-        matches!(
+    let client = |constructor: &str| {
+        let constructor = constructor.trim();
+        let resolved = imports.resolve(constructor);
+        if matches!(
             resolved.as_str(),
             "requests.Session" | "requests.session" | "requests.sessions.Session"
-        )
+        ) {
+            return Some(PyClient::Session);
+        }
+        let last = constructor.rsplit('.').next().unwrap_or(constructor);
+        let generated = resolved.contains("_pb2_grpc") || constructor.contains("_pb2_grpc");
+        (last.ends_with("Stub") && last.len() > 4 && generated).then_some(PyClient::GrpcStub)
     };
     let mut names = Vec::new();
-    for line in file.text.lines().filter(|l| l.contains("ession(")) {
+    for line in file.text.lines().filter(|l| l.contains("ession(") || l.contains("Stub(")) {
         let line = line.trim();
         let with = line.strip_prefix("async ").unwrap_or(line).strip_prefix("with ");
         if let Some(rest) = with {
             // `with requests.Session() as s:` (one item).
             if let (Some(open), Some((_, name))) = (rest.find('('), rest.rsplit_once(" as ")) {
-                if is_session(&rest[..open]) {
-                    names.push(name.trim_end_matches(':').trim().to_string());
+                if let Some(kind) = client(&rest[..open]) {
+                    names.push((name.trim_end_matches(':').trim().to_string(), kind));
                 }
             }
         } else if let Some((lhs, value)) = line.split_once('=') {
             let lhs = lhs.trim().split(':').next().unwrap_or("").trim();
             let value = value.trim_start();
             if let Some(open) = value.find('(') {
-                if !lhs.is_empty() && !value.starts_with('=') && is_session(&value[..open]) {
-                    names.push(lhs.to_string());
+                if let Some(kind) = client(&value[..open]).filter(|_| !lhs.is_empty() && !value.starts_with('=')) {
+                    names.push((lhs.to_string(), kind));
                 }
             }
         }
@@ -123,8 +156,8 @@ fn py_session_names(file: &SourceFile) -> Vec<String> {
     names
 }
 
-/// A file's identity (path, text address, length) and its session names.
-type SessionCache = Option<(String, usize, usize, Vec<String>)>;
+/// A file's identity (path, text address, length) and its client names.
+type SessionCache = Option<(String, usize, usize, Vec<(String, PyClient)>)>;
 
 thread_local! {
     /// The session names of the file being checked on this thread, keyed by
@@ -132,7 +165,7 @@ thread_local! {
     static SESSIONS: std::cell::RefCell<SessionCache> = const { std::cell::RefCell::new(None) };
 }
 
-fn py_is_requests_session(file: &SourceFile, receiver: &str) -> bool {
+fn py_client(file: &SourceFile, receiver: &str) -> Option<PyClient> {
     SESSIONS.with(|cell| {
         let mut cache = cell.borrow_mut();
         let fresh = cache
@@ -143,12 +176,12 @@ fn py_is_requests_session(file: &SourceFile, receiver: &str) -> bool {
                 file.path.clone(),
                 file.text.as_ptr() as usize,
                 file.text.len(),
-                py_session_names(file),
+                py_client_names(file),
             ));
         }
         cache
             .as_ref()
-            .is_some_and(|(_, _, _, names)| names.iter().any(|n| n == receiver))
+            .and_then(|(_, _, _, names)| names.iter().find(|(n, _)| n == receiver).map(|(_, kind)| *kind))
     })
 }
 
@@ -234,16 +267,65 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 );
             }
         }
+        ("smtplib", "SMTP" | "SMTP_SSL" | "LMTP") => {
+            // `SMTP(host, port, local_hostname, timeout)`: the socket default
+            // is no timeout at all.
+            if py_keyword(file, node, "timeout").0 == Opt::Absent && py_positional_count(node) < 4 {
+                report(
+                    ctx,
+                    node,
+                    &resolved,
+                    "pass `timeout=` (seconds): `smtplib.SMTP(host, 587, timeout=10)`; better, hand mail to a queue worker",
+                );
+            }
+        }
+        ("psycopg2" | "psycopg", "connect") => {
+            if py_dsn_lacks(file, node, "connect_timeout") {
+                report(
+                    ctx,
+                    node,
+                    &resolved,
+                    "set `connect_timeout=` (seconds) in the keyword arguments or the DSN (`...?connect_timeout=5`); libpq waits indefinitely by default",
+                );
+            }
+        }
+        ("redis" | "redis.client" | "redis.asyncio" | "redis.asyncio.client", "Redis" | "StrictRedis" | "from_url")
+        | ("redis.Redis" | "redis.asyncio.Redis" | "redis.StrictRedis", "from_url") => {
+            let in_url = node
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|url| file.text_of(url).contains("socket_timeout"));
+            if py_keyword(file, node, "socket_timeout").0 == Opt::Absent && !in_url {
+                report(
+                    ctx,
+                    node,
+                    &resolved,
+                    "pass `socket_timeout=` and `socket_connect_timeout=` (seconds): redis-py waits forever on a stalled server by default",
+                );
+            }
+        }
         _ => {
-            // Methods on a `requests.Session` bound in this file.
+            // Methods on a `requests.Session` or a gRPC stub bound in this file.
             let Some((receiver, verb)) = callee.rsplit_once('.') else {
                 return;
             };
-            if !PY_VERBS.contains(&verb) || receiver.starts_with("requests") {
+            if receiver.starts_with("requests") || py_keyword(file, node, "timeout").0 != Opt::Absent {
                 return;
             }
-            if py_keyword(file, node, "timeout").0 == Opt::Absent && py_is_requests_session(file, receiver) {
-                report(ctx, node, &format!("{receiver}.{verb}"), requests_help);
+            match py_client(file, receiver) {
+                Some(PyClient::Session) if PY_VERBS.contains(&verb) => {
+                    report(ctx, node, &format!("{receiver}.{verb}"), requests_help);
+                }
+                // Generated stub methods are the RPC names, in CamelCase.
+                Some(PyClient::GrpcStub) if verb.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                    report(
+                        ctx,
+                        node,
+                        &format!("{receiver}.{verb}"),
+                        "pass a deadline on every call: `stub.GetOrder(request, timeout=5)`; gRPC calls have no deadline by default",
+                    );
+                }
+                _ => {}
             }
         }
     }
@@ -336,7 +418,42 @@ fn js_is_server_file(file: &SourceFile) -> bool {
         || dirs.iter().any(|d| SERVER_DIRS.contains(d))
 }
 
+/// `new Pool({...})` / `new Client({...})` of node-postgres without
+/// `connectionTimeoutMillis`: its default, 0, waits forever for a
+/// connection (and for a free slot when the pool is exhausted).
+fn check_js_new(node: Node<'_>, ctx: &mut NodeContext<'_>) {
+    let file = ctx.file;
+    let Some(constructor) = node.child_by_field_name("constructor") else {
+        return;
+    };
+    let written = compact(file.text_of(constructor));
+    let resolved = file.imports().resolve(&written);
+    if !matches!(resolved.as_str(), "pg.Pool" | "pg.Client" | "pg.default.Pool" | "pg.default.Client") {
+        return;
+    }
+    let options = node.child_by_field_name("arguments").and_then(|a| a.named_child(0));
+    let missing = match options {
+        None => true,
+        Some(object) if object.kind() == "object" => {
+            js_object_has(file, object, &["connectionTimeoutMillis"]) == Opt::Absent
+        }
+        Some(_) => false,
+    };
+    if missing {
+        report(
+            ctx,
+            node,
+            &format!("new {written}"),
+            "set `connectionTimeoutMillis` (and `query_timeout` or a `statement_timeout`): `new Pool({ connectionString, connectionTimeoutMillis: 5000, query_timeout: 10000 })`",
+        );
+    }
+}
+
 fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>, language: Language) {
+    if node.kind() == "new_expression" {
+        check_js_new(node, ctx);
+        return;
+    }
     let file = ctx.file;
     let Some(callee) = callee_path(file, language, node) else {
         return;
@@ -475,7 +592,13 @@ fn rust_chain<'t>(file: &'t SourceFile, node: Node<'_>, ancestors: &[Node<'_>]) 
     let mut current = node;
     let mut stack = ancestors.iter().rev();
     for _ in 0..MAX_CHAIN {
-        let Some(field) = stack.next() else { break };
+        let Some(mut field) = stack.next() else { break };
+        // `Endpoint::from_shared(url)?.timeout(..)`, `connect().await?`.
+        while matches!(field.kind(), "try_expression" | "await_expression") {
+            current = *field;
+            let Some(next) = stack.next() else { break };
+            field = next;
+        }
         if field.kind() != "field_expression" || field.child_by_field_name("value") != Some(current) {
             break;
         }
@@ -499,6 +622,8 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     {
         return;
     }
+    let tonic_help = "build the channel from an `Endpoint` with `.timeout(Duration::from_secs(10))` and `.connect_timeout(Duration::from_secs(3))`, then `MyClient::new(channel)`; tonic sets no deadline by default";
+    let hyper_help = "hyper has no request timeout: wrap calls in `tokio::time::timeout(..)` or the service in a tower `TimeoutLayer`, or use reqwest with `.timeout(..)`";
     let resolved = file.imports().resolve(&callee);
     if rust_in_test_code(file, ctx.ancestors) {
         return;
@@ -525,6 +650,35 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
             }
         }
         "ureq::agent" | "ureq::Agent::new_with_defaults" => report(ctx, node, &resolved, ureq_help),
+        "tonic::transport::Channel::from_static"
+        | "tonic::transport::Channel::from_shared"
+        | "tonic::transport::Channel::builder"
+        | "tonic::transport::Endpoint::from_static"
+        | "tonic::transport::Endpoint::from_shared"
+        | "tonic::transport::Endpoint::new"
+        | "tonic::transport::Endpoint::try_from" => {
+            let methods = chain();
+            let connects = methods.iter().any(|m| m.starts_with("connect") && *m != "connect_timeout");
+            if connects && !has_timeout(&methods) {
+                report(ctx, node, &format!("{resolved}(..).connect()"), tonic_help);
+            }
+        }
+        "hyper::Client::new"
+        | "hyper::Client::builder"
+        | "hyper::client::Client::new"
+        | "hyper::client::Client::builder"
+        | "hyper_util::client::legacy::Client::builder" => {
+            let text = file.text.as_str();
+            let bounded = text.contains("TimeoutLayer") || text.contains("time::timeout(") || text.contains("timeout::Timeout");
+            if !bounded && (resolved.ends_with("::new") || chain().iter().any(|m| m.starts_with("build"))) {
+                report(ctx, node, &resolved, hyper_help);
+            }
+        }
+        // A generated tonic client's `connect` builds an endpoint with
+        // the defaults: no timeout can be set on it.
+        connect if connect.ends_with("Client::connect") && file.text.contains("tonic") => {
+            report(ctx, node, connect, tonic_help);
+        }
         "ureq::AgentBuilder::new" | "ureq::Agent::config_builder" | "ureq::config::Config::builder" => {
             let methods = chain();
             if methods.contains(&"build") && !has_timeout(&methods) {
@@ -548,16 +702,19 @@ impl Rule for HttpCallWithoutTimeout {
 
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let candidates: &[&str] = match language {
-            Language::Python => &["requests", "urlopen", "httpx", "aiohttp", "Session"],
-            Language::Rust => &["reqwest", "ureq"],
-            _ => &["axios", "fetch", "got", "undici", "http"],
+            Language::Python => &["requests", "urlopen", "httpx", "aiohttp", "Session", "smtplib", "psycopg", "redis", "_pb2_grpc"],
+            Language::Rust => &["reqwest", "ureq", "tonic", "hyper"],
+            _ => &["axios", "fetch", "got", "undici", "http", "'pg'", "\"pg\""],
         };
         Some(vec![candidates.iter().map(|c| (*c).to_string()).collect()])
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {
-        let kind = if language == Language::Python { "call" } else { "call_expression" };
-        vec![kind.to_string()]
+        match language {
+            Language::Python => vec!["call".to_string()],
+            Language::Rust => vec!["call_expression".to_string()],
+            _ => vec!["call_expression".to_string(), "new_expression".to_string()],
+        }
     }
 
     fn check_node(&self, node: Node<'_>, ctx: &mut NodeContext<'_>) {
@@ -584,6 +741,17 @@ without `timeout`; `fetch` / `node-fetch` without a `signal` in server code;
 `.setTimeout(...)`. Rust: `reqwest::get`, `reqwest::Client::new()` and a
 `Client::builder()...build()` chain without `.timeout(..)`; `ureq::get/post/...`,
 `ureq::agent()` and agent builders without a timeout. Imports are followed.
+
+Other network clients whose library default is to wait forever, where a
+timeout option exists: Python `smtplib.SMTP`/`SMTP_SSL` without `timeout`,
+`psycopg2`/`psycopg` `connect` with written-out parameters or a literal DSN
+and no `connect_timeout`, `redis.Redis`/`from_url` without `socket_timeout`,
+calls on a generated gRPC stub (`orders_pb2_grpc.OrdersStub(channel)`)
+without `timeout=`; node-postgres `new Pool`/`new Client` without
+`connectionTimeoutMillis`; Rust tonic channels connected from an `Endpoint`
+without `.timeout(..)`, generated `XClient::connect(..)` (which cannot take
+one), and `hyper` clients in a file with no `tokio::time::timeout` or tower
+`TimeoutLayer`.
 
 ## Why it matters
 Checklist SCOPE-3.3 (outbound calls are bounded) and red flag RF-4 (no
@@ -620,7 +788,10 @@ spread (`requests.get(url, **kwargs)`, `axios.get(url, config)`), a
 `requests.Session` timeout set through a custom `HTTPAdapter`, axios
 instances configured by interceptors, `fetch` in front-end files (`.tsx`,
 `.jsx`, `components/`, Next.js `pages/`, files that use `window`/`document`),
-calls inside Rust macros, `hyper` clients, and gRPC/SMTP/database clients.
+calls inside Rust macros, gRPC calls in JavaScript (`deadline` options),
+a DSN held in a variable (it may carry `connect_timeout`), `PGCONNECT_TIMEOUT`
+set in the environment, and clients whose defaults are bounded (nodemailer,
+ioredis connects, lettre, sqlx pools, `reqwest::blocking`).
 "#;
 
 fn meta() -> RuleMeta {
@@ -628,7 +799,7 @@ fn meta() -> RuleMeta {
         .red_flag("RF-4")
         .severity(Severity::Warning)
         .confidence(Confidence::High)
-        .summary("An outbound HTTP call or client has no timeout and can hang forever, holding a worker and a connection.")
+        .summary("An outbound HTTP call or network client (gRPC, SMTP, Postgres, Redis) has no timeout and can hang forever, holding a worker and a connection.")
         .kinds(&[FileKind::Python, FileKind::JavaScript, FileKind::TypeScript, FileKind::Tsx, FileKind::Rust])
         .docs(DOCS)
         .invalid(
@@ -918,5 +1089,134 @@ mod tests {
             "#,
         );
         assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn python_smtp_postgres_redis_and_grpc_clients() {
+        let found = findings(
+            "app/clients.py",
+            FileKind::Python,
+            r#"
+            import smtplib
+            import psycopg2
+            import redis
+            from orders.v1 import orders_pb2_grpc
+
+            def send(msg):
+                with smtplib.SMTP(SMTP_HOST, 587) as smtp:
+                    smtp.send_message(msg)
+
+            def connect():
+                return psycopg2.connect(host=DB_HOST, dbname="orders", user="app")
+
+            cache = redis.Redis(host=REDIS_HOST, port=6379)
+
+            class Orders:
+                def __init__(self, channel):
+                    self.stub = orders_pb2_grpc.OrdersStub(channel)
+
+                def get(self, order_id):
+                    return self.stub.GetOrder(GetOrderRequest(id=order_id))
+            "#,
+        );
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].starts_with("`smtplib.SMTP`"));
+        assert!(found[1].starts_with("`psycopg2.connect`"));
+        assert!(found[2].starts_with("`redis.Redis`"));
+        assert!(found[3].starts_with("`self.stub.GetOrder`"));
+
+        let bounded = findings(
+            "app/clients.py",
+            FileKind::Python,
+            r#"
+            import os
+            import smtplib
+            import psycopg2
+            import redis
+            from orders.v1 import orders_pb2_grpc
+
+            def send(msg):
+                with smtplib.SMTP(SMTP_HOST, 587, timeout=10) as smtp:
+                    smtp.send_message(msg)
+
+            def connect():
+                return psycopg2.connect(host=DB_HOST, dbname="orders", connect_timeout=5)
+
+            def from_env():
+                return psycopg2.connect(os.environ["DATABASE_URL"])
+
+            cache = redis.Redis(host=REDIS_HOST, socket_timeout=2, socket_connect_timeout=2)
+
+            class Orders:
+                def __init__(self, channel):
+                    self.stub = orders_pb2_grpc.OrdersStub(channel)
+
+                def get(self, order_id):
+                    return self.stub.GetOrder(GetOrderRequest(id=order_id), timeout=5)
+            "#,
+        );
+        assert!(bounded.is_empty(), "{bounded:#?}");
+    }
+
+    #[test]
+    fn node_postgres_pool_without_connection_timeout() {
+        let found = findings(
+            "src/db.ts",
+            FileKind::TypeScript,
+            "import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL });\n",
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("`new Pool`"));
+        let bounded = findings(
+            "src/db.ts",
+            FileKind::TypeScript,
+            "import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5000 });\nexport const other = new Pool(config);\n",
+        );
+        assert!(bounded.is_empty(), "{bounded:#?}");
+    }
+
+    #[test]
+    fn rust_tonic_channels_and_hyper_clients() {
+        let found = findings(
+            "src/clients.rs",
+            FileKind::Rust,
+            r#"
+            use tonic::transport::{Channel, Endpoint};
+            use hyper_util::client::legacy::Client;
+            use hyper_util::rt::TokioExecutor;
+
+            pub async fn orders() -> Result<OrdersClient<Channel>, tonic::transport::Error> {
+                let channel = Endpoint::from_shared(ORDERS_URL.to_string())?.connect().await?;
+                Ok(OrdersClient::new(channel))
+            }
+
+            pub async fn users() -> Result<UsersClient<Channel>, tonic::transport::Error> {
+                UsersClient::connect("http://users:50051").await
+            }
+
+            pub fn http() -> Client<HttpConnector, Full<Bytes>> {
+                Client::builder(TokioExecutor::new()).build_http()
+            }
+            "#,
+        );
+        assert_eq!(found.len(), 3, "{found:#?}");
+        let bounded = findings(
+            "src/clients.rs",
+            FileKind::Rust,
+            r#"
+            use std::time::Duration;
+            use tonic::transport::Endpoint;
+
+            pub async fn orders() -> Result<OrdersClient<Channel>, tonic::transport::Error> {
+                let channel = Endpoint::from_shared(ORDERS_URL.to_string())?
+                    .timeout(Duration::from_secs(5))
+                    .connect_timeout(Duration::from_secs(2))
+                    .connect()
+                    .await?;
+                Ok(OrdersClient::new(channel))
+            }
+            "#,
+        );
+        assert!(bounded.is_empty(), "{bounded:#?}");
     }
 }
