@@ -5,7 +5,8 @@
 //! backoff iterators that never end keep a failing call going long after any
 //! caller has given up, and multiply the load on a dependency that is already
 //! failing. The rule reads the policy where it is declared; hand-written retry
-//! loops are out of its scope (see the docs).
+//! loops around an outbound call are read as well: unbounded, or bounded with
+//! no wait between attempts.
 
 use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::tree_sitter::Node;
@@ -13,7 +14,7 @@ use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::paths::is_test_or_example;
-use crate::semantics::{callee_path, name_path, rust_in_test_code};
+use crate::semantics::{callee_path, compact, name_path, rust_in_test_code};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -309,6 +310,216 @@ fn check_rust_call(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     }
 }
 
+// ------------------------------------------------- hand-written retry loops
+
+/// Calls that go out over the network, for the loop check: HTTP client
+/// verbs on the well-known clients or on a receiver named like one.
+fn is_outbound_call(file: &SourceFile, language: Language, call: Node<'_>) -> bool {
+    let Some(callee) = callee_path(file, language, call) else {
+        // `client.get(url).send().await`: a method on a call result.
+        return language == Language::Rust
+            && call
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("field"))
+                .is_some_and(|f| file.text_of(f) == "send")
+            && file.text.contains("reqwest");
+    };
+    let sep = if language == Language::Rust { "::" } else { "." };
+    let resolved = file.imports().resolve(&callee);
+    let head = resolved.split(sep).next().unwrap_or("");
+    let last = callee.rsplit(sep).next().unwrap_or(&callee);
+    let verb = matches!(
+        last,
+        "get" | "post" | "put" | "patch" | "delete" | "request" | "head" | "urlopen" | "fetch" | "send"
+    );
+    if matches!(
+        head,
+        "requests" | "httpx" | "aiohttp" | "axios" | "got" | "node-fetch" | "undici" | "reqwest" | "ureq" | "superagent"
+    ) || resolved.starts_with("urllib.request.")
+    {
+        return true;
+    }
+    if callee == "fetch" || resolved == "node-fetch" || resolved == "node-fetch.default" {
+        return true;
+    }
+    let receiver = callee.rsplit_once(sep).map_or("", |(r, _)| r).to_ascii_lowercase();
+    verb && ["client", "session", "http", "api"].iter().any(|w| receiver.ends_with(w))
+}
+
+/// Node kinds that end a search inside a loop: code that runs elsewhere.
+fn is_nested_function(language: Language, kind: &str) -> bool {
+    crate::semantics::handlers::is_function(language, kind)
+}
+
+/// What a retry loop's body shows.
+#[derive(Default)]
+struct LoopBody {
+    outbound: Option<String>,
+    /// A `try` (or a Rust `match`/`if let` on a result) around the call.
+    guarded: bool,
+    /// `break`/`return` on the success path.
+    exits: bool,
+    sleeps: bool,
+    /// A comparison against an attempt counter.
+    counted: bool,
+}
+
+/// A call as messages name it: its callee path, else its callee as written
+/// (`client.post(URL).json(body).send`), shortened.
+fn call_name(file: &SourceFile, language: Language, call: Node<'_>) -> String {
+    callee_path(file, language, call).unwrap_or_else(|| {
+        let written = call.child_by_field_name("function").map_or("", |f| file.text_of(f));
+        let written = compact(written);
+        if written.len() > 60 {
+            "….send".to_string()
+        } else {
+            written
+        }
+    })
+}
+
+/// True when `node` sits in an `except`/`catch`/`finally` clause below
+/// `body`: a call made while handling the failure is not the one retried.
+fn in_handler_clause(node: Node<'_>, body: Node<'_>) -> bool {
+    let mut current = node.parent();
+    while let Some(parent) = current {
+        if parent.id() == body.id() {
+            return false;
+        }
+        if matches!(parent.kind(), "except_clause" | "catch_clause" | "finally_clause" | "except_group_clause") {
+            return true;
+        }
+        current = parent.parent();
+    }
+    false
+}
+
+const SLEEPS: &[&str] = &["sleep", "setTimeout", "delay", "wait", "backoff", "setTimeoutPromise"];
+const COUNTERS: &[&str] = &["attempt", "tries", "retry", "retries", "tried", "count", "n_", "remaining", "max_"];
+
+fn read_loop_body(file: &SourceFile, language: Language, body: Node<'_>) -> LoopBody {
+    let mut seen = LoopBody::default();
+    crate::semantics::walk(body, |node| {
+        let kind = node.kind();
+        if is_nested_function(language, kind) {
+            return false;
+        }
+        match kind {
+            "try_statement" | "match_expression" | "if_let_expression" | "let_condition" => seen.guarded = true,
+            "break_statement" | "return_statement" | "break_expression" | "return_expression" => seen.exits = true,
+            "comparison_operator" | "binary_expression" => {
+                let text = file.text_of(node).to_ascii_lowercase();
+                let compares = [">", "<", "==", "!="].iter().any(|op| text.contains(op));
+                if compares && COUNTERS.iter().any(|c| text.contains(c)) {
+                    seen.counted = true;
+                }
+            }
+            "call" | "call_expression" => {
+                let retried = !in_handler_clause(node, body);
+                if seen.outbound.is_none() && retried && is_outbound_call(file, language, node) {
+                    seen.outbound = Some(call_name(file, language, node));
+                }
+                let callee = node
+                    .child_by_field_name("function")
+                    .map_or("", |f| file.text_of(f));
+                let last = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+                if SLEEPS.iter().any(|s| last.eq_ignore_ascii_case(s) || last.starts_with(s)) {
+                    seen.sleeps = true;
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    seen
+}
+
+/// `while True:` / `for (;;)` / `loop {}` / `for attempt in range(5)` around
+/// an outbound call that is retried on failure: unbounded, or without any
+/// wait between attempts.
+fn check_retry_loop(node: Node<'_>, ctx: &mut NodeContext<'_>) {
+    let file = ctx.file;
+    let language = ctx.language();
+    let Some(body) = node.child_by_field_name("body") else {
+        return;
+    };
+    let seen = read_loop_body(file, language, body);
+    let Some(call) = seen.outbound else {
+        return;
+    };
+    if !seen.guarded || !seen.exits {
+        return;
+    }
+    if language == Language::Rust && rust_in_test_code(file, ctx.ancestors) {
+        return;
+    }
+    // Only the innermost loop around the call speaks for it.
+    let mut inner_loop = false;
+    crate::semantics::walk(body, |inner| {
+        if matches!(
+            inner.kind(),
+            "while_statement" | "for_statement" | "do_statement" | "loop_expression" | "while_expression" | "for_expression"
+        ) && inner
+            .child_by_field_name("body")
+            .is_some_and(|b| read_loop_body(file, language, b).outbound.is_some())
+        {
+            inner_loop = true;
+        }
+        !inner_loop && !is_nested_function(language, inner.kind())
+    });
+    if inner_loop {
+        return;
+    }
+    let header = file.slice(node.start_byte()..body.start_byte());
+    let counted_header = match node.kind() {
+        // `for attempt in range(5)`, `for _ in 0..5`: attempts; a loop over
+        // a list (`for url in mirrors`) tries different things, not again.
+        "for_statement" if language == Language::Python => {
+            let over = node.child_by_field_name("right").map_or("", |r| file.text_of(r));
+            if !over.starts_with("range(") {
+                return;
+            }
+            true
+        }
+        "for_expression" => {
+            let over = node.child_by_field_name("value").map_or("", |r| file.text_of(r));
+            if !over.contains("..") {
+                return;
+            }
+            true
+        }
+        // `for (let i = 0; i < 5; i++)`; `for (;;)` is `while (true)`.
+        "for_statement" => !compact(header).contains("(;;)"),
+        "while_statement" | "while_expression" | "do_statement" => {
+            let condition = node.child_by_field_name("condition").map_or("", |c| file.text_of(c));
+            ["<", ">"].iter().any(|op| condition.contains(op))
+                || COUNTERS.iter().any(|c| condition.to_ascii_lowercase().contains(c))
+        }
+        _ => false,
+    };
+    let bounded = counted_header || seen.counted;
+    if bounded && seen.sleeps {
+        return;
+    }
+    let keyword = header.split_whitespace().next().unwrap_or("loop");
+    let (message, help) = if bounded {
+        (
+            format!("this hand-written retry loop calls `{call}` again at once after a failure, with no wait between attempts: every failure is retried immediately, multiplying the load on a dependency that is already failing"),
+            "wait between attempts with exponential backoff and jitter (`time.sleep(min(2 ** attempt, 30) + random.random())`, `await setTimeout(2 ** attempt * 100)`, `tokio::time::sleep(..)`), or use a retry library with a limit (tenacity, p-retry, backoff)",
+        )
+    } else {
+        (
+            format!(
+                "this hand-written `{keyword}` retry loop calls `{call}` until it succeeds{}: a call that keeps failing is retried forever, holding its caller and adding load to a dependency that is already down",
+                if seen.sleeps { "" } else { ", with no wait between attempts" }
+            ),
+            "bound the attempts (`for attempt in range(5):` … `else: raise`) and wait between them with exponential backoff, or use a retry library with a limit (tenacity `stop_after_attempt`, p-retry `retries`, `backoff` `max_tries`)",
+        )
+    };
+    let end = body.start_byte().max(node.start_byte());
+    ctx.report(Diagnostic::new(node.start_byte()..end, message).help(help));
+}
+
 impl Rule for RetryWithoutLimit {
     fn meta(&self) -> &RuleMeta {
         &self.meta
@@ -321,24 +532,27 @@ impl Rule for RetryWithoutLimit {
 
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let candidates: &[&str] = match language {
-            Language::Python => &["tenacity", "backoff"],
-            Language::Rust => &["max_elapsed_time", "tokio_retry"],
-            _ => &["Infinity", "forever"],
+            Language::Python => &["tenacity", "backoff", "except"],
+            Language::Rust => &["max_elapsed_time", "tokio_retry", "loop"],
+            _ => &["Infinity", "forever", "catch"],
         };
         Some(vec![candidates.iter().map(|c| (*c).to_string()).collect()])
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {
         let kinds: &[&str] = match language {
-            Language::Python => &["decorator", "call"],
-            Language::Rust => &["struct_expression", "call_expression"],
-            _ => &["call_expression"],
+            Language::Python => &["decorator", "call", "while_statement", "for_statement"],
+            Language::Rust => &["struct_expression", "call_expression", "loop_expression", "while_expression", "for_expression"],
+            _ => &["call_expression", "while_statement", "for_statement", "do_statement"],
         };
         kinds.iter().map(|k| (*k).to_string()).collect()
     }
 
     fn check_node(&self, node: Node<'_>, ctx: &mut NodeContext<'_>) {
         match (ctx.language(), node.kind()) {
+            (_, "while_statement" | "for_statement" | "do_statement" | "loop_expression" | "while_expression" | "for_expression") => {
+                check_retry_loop(node, ctx);
+            }
             (Language::Python, "decorator") => check_python_decorator(node, ctx),
             (Language::Python, _) => check_python_call(node, ctx),
             (Language::Rust, "struct_expression") => check_rust_struct(node, ctx),
@@ -391,9 +605,18 @@ def fetch_invoice(invoice_id):
 Select or ignore it by name, `SCOPE-3.3` or `RF-4`. Tests and examples are
 not checked. Not seen: policies whose options come from `**kwargs`, a
 variable or a spread; a tenacity `stop` added later with `.retry_with(...)`;
-strategies returned from a function before `.take(n)` is applied; and
-hand-written `while True:` / `loop {}` / `for (;;)` retry loops, which cannot
-be told from long-running workers precisely enough.
+and strategies returned from a function before `.take(n)` is applied.
+
+Hand-written retry loops are read too: a `while True:` / `for (;;)` /
+`loop {}` / `for attempt in range(5)` loop whose body makes an outbound HTTP
+call inside a `try` (Rust: a `match`/`if let` on the result) and leaves the
+loop on success. It is reported when nothing bounds the attempts (no counter
+in the loop header or compared in the body), or when attempts are bounded
+but nothing waits between them (`sleep`, `setTimeout`, `delay`). Worker
+loops that process messages and never leave on success are not retry loops
+and are not reported. Not seen: a retry loop whose call is in a helper
+function, and counters kept outside the loop under names other than
+`attempt`/`tries`/`retries`/`count`.
 "#;
 
 fn meta() -> RuleMeta {
@@ -586,5 +809,145 @@ mod tests {
             "const retry = require('async-retry');\nmodule.exports = () => retry(async () => push(), { forever: true });\n",
         );
         assert_eq!(found.len(), 1, "{found:#?}");
+    }
+
+    #[test]
+    fn python_hand_written_retry_loops() {
+        let found = findings(
+            "app/billing.py",
+            FileKind::Python,
+            r#"
+            import time
+            import requests
+
+            def charge(payload):
+                while True:
+                    try:
+                        resp = requests.post(CHARGES_URL, json=payload, timeout=10)
+                        resp.raise_for_status()
+                        return resp.json()
+                    except requests.RequestException:
+                        log.warning("charge failed, retrying")
+
+            def refund(payload):
+                for attempt in range(5):
+                    try:
+                        return requests.post(REFUNDS_URL, json=payload, timeout=10).json()
+                    except requests.RequestException:
+                        continue
+                raise RuntimeError("refund failed")
+            "#,
+        );
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("this hand-written `while` retry loop calls `requests.post` until it succeeds, with no wait"), "{found:#?}");
+        assert!(found[1].contains("again at once after a failure"), "{found:#?}");
+
+        let fine = findings(
+            "app/billing.py",
+            FileKind::Python,
+            r#"
+            import time
+            import requests
+
+            def refund(payload):
+                for attempt in range(5):
+                    try:
+                        return requests.post(REFUNDS_URL, json=payload, timeout=10).json()
+                    except requests.RequestException:
+                        time.sleep(min(2 ** attempt, 30))
+                raise RuntimeError("refund failed")
+
+            def from_mirrors(path):
+                for base in MIRRORS:
+                    try:
+                        return requests.get(base + path, timeout=5).content
+                    except requests.RequestException:
+                        continue
+
+            def consume():
+                while True:
+                    job = queue.get()
+                    try:
+                        requests.post(job.webhook, json=job.body, timeout=5)
+                    except requests.RequestException:
+                        log.exception("webhook failed")
+            "#,
+        );
+        assert!(fine.is_empty(), "{fine:#?}");
+    }
+
+    #[test]
+    fn js_and_rust_hand_written_retry_loops() {
+        let found = findings(
+            "src/sync.ts",
+            FileKind::TypeScript,
+            r#"
+            import axios from "axios";
+
+            export async function pushOrder(order: Order) {
+              for (;;) {
+                try {
+                  const { data } = await axios.post(`${ERP_URL}/orders`, order, { timeout: 5000 });
+                  return data;
+                } catch (err) {
+                  await sleep(1000);
+                }
+              }
+            }
+            "#,
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("this hand-written `for` retry loop calls `axios.post` until it succeeds: a call"), "{found:#?}");
+
+        let bounded = findings(
+            "src/sync.ts",
+            FileKind::TypeScript,
+            r#"
+            import axios from "axios";
+            import { setTimeout as sleep } from "node:timers/promises";
+
+            export async function pushOrder(order: Order) {
+              for (let attempt = 0; attempt < 5; attempt++) {
+                try {
+                  return (await axios.post(`${ERP_URL}/orders`, order, { timeout: 5000 })).data;
+                } catch (err) {
+                  await sleep(2 ** attempt * 100);
+                }
+              }
+              throw new Error("ERP unavailable");
+            }
+            "#,
+        );
+        assert!(bounded.is_empty(), "{bounded:#?}");
+
+        let rust = findings(
+            "src/sync.rs",
+            FileKind::Rust,
+            r#"
+            pub async fn push(client: &reqwest::Client, order: &Order) -> reqwest::Result<()> {
+                loop {
+                    match client.post(ERP_URL).json(order).send().await {
+                        Ok(resp) => return resp.error_for_status().map(|_| ()),
+                        Err(err) => tracing::warn!(%err, "push failed, retrying"),
+                    }
+                }
+            }
+
+            pub async fn push_bounded(client: &reqwest::Client, order: &Order) -> reqwest::Result<()> {
+                let mut delay = Duration::from_millis(100);
+                for attempt in 0..5 {
+                    match client.post(ERP_URL).json(order).send().await {
+                        Ok(resp) => return resp.error_for_status().map(|_| ()),
+                        Err(err) if attempt < 4 => tokio::time::sleep(delay).await,
+                        Err(err) => return Err(err),
+                    }
+                    delay *= 2;
+                }
+                unreachable!()
+            }
+            "#,
+        );
+        assert_eq!(rust.len(), 1, "{rust:#?}");
+        assert!(rust[0].starts_with("this hand-written `loop` retry loop calls `client.post(ERP_URL).json(order).send` until"), "{rust:#?}");
     }
 }
