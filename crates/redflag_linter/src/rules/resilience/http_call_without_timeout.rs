@@ -396,8 +396,17 @@ fn js_is_server_file(file: &SourceFile) -> bool {
     if matches!(file.kind, FileKind::Tsx) || path.ends_with(".jsx") {
         return false;
     }
-    let dirs: Vec<&str> = path.split('/').collect();
-    let dirs = &dirs[..dirs.len().saturating_sub(1)];
+    let parts: Vec<&str> = path.split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    let text = file.text.as_str();
+    // Next.js App Router handlers (`app/**/route.ts`) and server actions
+    // (`"use server"`) run on the server, under `app/` like the pages.
+    let stem = parts.last().and_then(|name| name.split('.').next()).unwrap_or("");
+    let next_route = stem == "route" && dirs.contains(&"app");
+    let server_action = text.trim_start().starts_with("\"use server\"") || text.trim_start().starts_with("'use server'");
+    if next_route || server_action {
+        return true;
+    }
     if dirs.iter().any(|d| matches!(*d, "components" | "public" | "static" | "client" | "frontend" | "app" | "hooks")) {
         return false;
     }
@@ -406,7 +415,6 @@ fn js_is_server_file(file: &SourceFile) -> bool {
     if next_page {
         return false;
     }
-    let text = file.text.as_str();
     if text.contains("window.") || text.contains("document.") || text.contains("\"use client\"") || text.contains("'use client'") {
         return false;
     }
@@ -787,7 +795,9 @@ examples are not checked. Not seen: options passed through a variable or
 spread (`requests.get(url, **kwargs)`, `axios.get(url, config)`), a
 `requests.Session` timeout set through a custom `HTTPAdapter`, axios
 instances configured by interceptors, `fetch` in front-end files (`.tsx`,
-`.jsx`, `components/`, Next.js `pages/`, files that use `window`/`document`),
+`.jsx`, `components/`, Next.js `pages/` and `app/` pages, files that use
+`window`/`document`; Next.js `app/**/route.ts` handlers and `"use server"`
+actions are server code and are checked),
 calls inside Rust macros, gRPC calls in JavaScript (`deadline` options),
 a DSN held in a variable (it may carry `connect_timeout`), `PGCONNECT_TIMEOUT`
 set in the environment, and clients whose defaults are bounded (nodemailer,
@@ -1068,6 +1078,13 @@ mod tests {
         assert!(findings("src/server/load.js", FileKind::JavaScript, code).is_empty());
         let server = "import express from 'express';\nexport const load = (id) => fetch(`${API}/${id}`);\n";
         assert_eq!(findings("src/load.js", FileKind::JavaScript, server).len(), 1);
+        // Next.js App Router route handlers and server actions run on the server.
+        let route = "export async function GET() {\n  const r = await fetch(`${process.env.RATES_URL}/latest`);\n  return Response.json(await r.json());\n}\n";
+        assert_eq!(findings("app/api/rates/route.ts", FileKind::TypeScript, route).len(), 1);
+        let action = "\"use server\";\nexport async function subscribe(email: string) {\n  await fetch(`${process.env.CRM_URL}/subscribers`, { method: 'POST', body: email });\n}\n";
+        assert_eq!(findings("app/newsletter/actions.ts", FileKind::TypeScript, action).len(), 1);
+        let page = "export default async function Page() {\n  const r = await fetch('/api/rates');\n  return null;\n}\n";
+        assert!(findings("app/rates/page.ts", FileKind::TypeScript, page).is_empty());
     }
 
     #[test]
