@@ -365,3 +365,67 @@ pub fn describe_context(file: &SourceFile, language: Language, node: Node<'_>) -
         _ => "an async function".to_string(),
     }
 }
+
+/// An outbound HTTP call: a call into a well-known client library
+/// (`requests`, `httpx`, `axios`, `got`, `fetch`, `reqwest`, …) or an HTTP
+/// verb on a receiver named like a client (`billing_client.post`,
+/// `self.session.get`, `api.get`). Imports are followed.
+#[must_use]
+pub fn is_outbound_http_call(file: &SourceFile, language: Language, call: Node<'_>) -> bool {
+    let Some(callee) = callee_path(file, language, call) else {
+        // `client.get(url).send().await`: a method on a call result.
+        return language == Language::Rust
+            && call
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("field"))
+                .is_some_and(|f| file.text_of(f) == "send")
+            && file.text.contains("reqwest");
+    };
+    let sep = if language == Language::Rust {
+        "::"
+    } else {
+        "."
+    };
+    let resolved = file.imports().resolve(&callee);
+    let head = resolved.split(sep).next().unwrap_or("");
+    let last = callee.rsplit(sep).next().unwrap_or(&callee);
+    let verb = matches!(
+        last,
+        "get"
+            | "post"
+            | "put"
+            | "patch"
+            | "delete"
+            | "request"
+            | "head"
+            | "urlopen"
+            | "fetch"
+            | "send"
+    );
+    if matches!(
+        head,
+        "requests"
+            | "httpx"
+            | "aiohttp"
+            | "axios"
+            | "got"
+            | "node-fetch"
+            | "undici"
+            | "reqwest"
+            | "ureq"
+            | "superagent"
+    ) || resolved.starts_with("urllib.request.")
+    {
+        return true;
+    }
+    if callee == "fetch" || resolved == "node-fetch" || resolved == "node-fetch.default" {
+        return true;
+    }
+    let receiver = callee
+        .rsplit_once(sep)
+        .map_or("", |(r, _)| r)
+        .to_ascii_lowercase();
+    verb && ["client", "session", "http", "api"]
+        .iter()
+        .any(|w| receiver.ends_with(w))
+}

@@ -1,6 +1,6 @@
 //! `long-running-work-in-handler`: a request handler that sends email,
-//! renders PDFs or processes images and video itself, in a file that hands
-//! nothing to a job queue.
+//! renders PDFs, processes images and video, or calls out once per item of
+//! a loop, itself, in a file that hands nothing to a job queue.
 
 use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::tree_sitter::Node;
@@ -9,7 +9,9 @@ use redflag_syntax::{FileKind, Language};
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::handlers::enclosing_handler;
 use crate::semantics::paths::is_test_or_example;
-use crate::semantics::{callee_path, rust_in_test_code};
+use crate::semantics::handlers::is_function;
+use crate::semantics::{callee_path, is_outbound_http_call, rust_in_test_code};
+use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
     Box::new(LongRunningWorkInHandler { meta: meta() })
@@ -26,6 +28,8 @@ enum Work {
     Pdf,
     Image,
     Video,
+    /// An outbound call made once per item of a loop.
+    FanOut,
 }
 
 impl Work {
@@ -35,6 +39,7 @@ impl Work {
             Work::Pdf => "renders a PDF",
             Work::Image => "processes an image",
             Work::Video => "transcodes video",
+            Work::FanOut => "makes an outbound call per item of a loop",
         }
     }
 }
@@ -126,11 +131,47 @@ fn rust_work(file_text: &str, resolved: &str, method: Option<&str>) -> Option<Wo
     image.then_some(Work::Image)
 }
 
+/// The loop around `ancestors`' last node inside its function, when it
+/// walks a collection (`for user in users`, `for (const id of ids)`,
+/// `ids.forEach(...)`/`.map(...)`, Rust `for x in xs`). Counted loops
+/// (`range(3)`, `0..3`) are retries or fixed work, not a fan-out.
+fn collection_loop(file: &SourceFile, language: Language, ancestors: &[Node<'_>]) -> bool {
+    for (index, node) in ancestors.iter().enumerate().rev() {
+        match node.kind() {
+            "for_statement" if language == Language::Python => {
+                let over = node.child_by_field_name("right").map_or("", |r| file.text_of(r));
+                return !over.starts_with("range(");
+            }
+            "for_in_statement" => return true,
+            "for_expression" => {
+                let over = node.child_by_field_name("value").map_or("", |r| file.text_of(r));
+                return !over.contains("..");
+            }
+            "list_comprehension" | "generator_expression" | "set_comprehension" => return true,
+            kind if is_function(language, kind) => {
+                // A callback handed to `forEach`/`map` runs once per item.
+                let call = ancestors.get(index.wrapping_sub(2)).filter(|c| c.kind() == "call_expression");
+                let method = call
+                    .and_then(|c| c.child_by_field_name("function"))
+                    .and_then(|f| f.child_by_field_name("property"))
+                    .map(|p| file.text_of(p));
+                return matches!(method, Some("forEach" | "map" | "flatMap"));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 impl LongRunningWorkInHandler {
     /// The slow work a call does, and the path it was recognised by.
     fn work(node: Node<'_>, ctx: &NodeContext<'_>) -> Option<(Work, String)> {
         let file = ctx.file;
         let language = ctx.language();
+        if is_outbound_http_call(file, language, node) && collection_loop(file, language, ctx.ancestors) {
+            let call = callee_path(file, language, node).unwrap_or_else(|| "send".to_string());
+            return Some((Work::FanOut, call));
+        }
         if language == Language::Rust {
             // `state.mailer.send(&email)`: a method on a receiver of any shape.
             let method = node
@@ -176,8 +217,13 @@ impl Rule for LongRunningWorkInHandler {
                 "xhtml2pdf",
                 "PIL",
                 "ffmpeg",
+                "requests",
+                "httpx",
+                "aiohttp",
+                "client",
+                "session",
             ],
-            Language::Rust => &["lettre", "image::"],
+            Language::Rust => &["lettre", "image::", "reqwest"],
             _ => &[
                 "sendMail",
                 "@sendgrid/mail",
@@ -188,6 +234,10 @@ impl Rule for LongRunningWorkInHandler {
                 "sharp",
                 "jimp",
                 "ffmpeg",
+                "axios",
+                "fetch",
+                "got",
+                "Client",
             ],
         };
         Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
@@ -242,7 +292,11 @@ Django `send_mail`/`send_mass_mail`, nodemailer `sendMail`, `@sendgrid/mail`,
 process images (`PIL.Image.open` with `resize`/`thumbnail`/`save` in the
 handler, `sharp`, `jimp`, Rust `image::open` with `resize`) or video
 (`ffmpeg-python`, `fluent-ffmpeg`, `subprocess` running `ffmpeg`) — in a file
-that shows no job queue.
+that shows no job queue. It also reports a fan-out: an outbound HTTP call
+made once per item of a loop over a collection (`for user in users:`,
+`for (const o of orders)`, `orders.map(o => axios.post(...))`, Rust
+`for x in xs`) — counted loops (`range(3)`, `0..3`) are retries, not
+fan-outs.
 
 ## Why it matters
 Checklist SCOPE-3.2 (event-driven work, nothing long on the request path) and
@@ -510,5 +564,64 @@ fn meta() -> RuleMeta {
                 Json(Invited { ok: true })
             }
             "#,
+        )
+        .invalid(
+            FileKind::Python,
+            r#"
+            import requests
+            from flask import Flask, request
+
+            app = Flask(__name__)
+
+            @app.post("/campaigns/<int:campaign_id>/send")
+            def send_campaign(campaign_id):
+                for subscriber in Subscriber.query.filter_by(campaign_id=campaign_id):
+                    requests.post(WEBHOOK_URL, json={"to": subscriber.email}, timeout=5)
+                return {"queued": False}
+            "#,
+            1,
+        )
+        .valid(
+            FileKind::Python,
+            r#"
+            import requests
+            from flask import Flask
+
+            from .tasks import deliver_campaign
+
+            app = Flask(__name__)
+
+            @app.post("/campaigns/<int:campaign_id>/send")
+            def send_campaign(campaign_id):
+                deliver_campaign.delay(campaign_id)
+                return {"queued": True}, 202
+
+            @app.get("/rates")
+            def rates():
+                for attempt in range(3):
+                    resp = requests.get(RATES_URL, timeout=5)
+                    if resp.ok:
+                        return resp.json()
+                return {"error": "unavailable"}, 503
+            "#,
+        )
+        .invalid(
+            FileKind::TypeScript,
+            r#"
+            import express from "express";
+            import axios from "axios";
+
+            const router = express.Router();
+
+            router.post("/orders/sync", async (req, res) => {
+              const orders = await Order.findAll({ where: { synced: false } });
+              await Promise.all(orders.map((order) => axios.post(`${ERP_URL}/orders`, order, { timeout: 5000 })));
+              for (const order of orders) {
+                await fetch(`${CRM_URL}/deals`, { method: "POST", body: JSON.stringify(order), signal: AbortSignal.timeout(5000) });
+              }
+              res.json({ synced: orders.length });
+            });
+            "#,
+            2,
         )
 }

@@ -14,7 +14,7 @@ use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::paths::is_test_or_example;
-use crate::semantics::{callee_path, compact, name_path, rust_in_test_code};
+use crate::semantics::{callee_path, compact, is_outbound_http_call, name_path, rust_in_test_code};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -312,40 +312,6 @@ fn check_rust_call(node: Node<'_>, ctx: &mut NodeContext<'_>) {
 
 // ------------------------------------------------- hand-written retry loops
 
-/// Calls that go out over the network, for the loop check: HTTP client
-/// verbs on the well-known clients or on a receiver named like one.
-fn is_outbound_call(file: &SourceFile, language: Language, call: Node<'_>) -> bool {
-    let Some(callee) = callee_path(file, language, call) else {
-        // `client.get(url).send().await`: a method on a call result.
-        return language == Language::Rust
-            && call
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("field"))
-                .is_some_and(|f| file.text_of(f) == "send")
-            && file.text.contains("reqwest");
-    };
-    let sep = if language == Language::Rust { "::" } else { "." };
-    let resolved = file.imports().resolve(&callee);
-    let head = resolved.split(sep).next().unwrap_or("");
-    let last = callee.rsplit(sep).next().unwrap_or(&callee);
-    let verb = matches!(
-        last,
-        "get" | "post" | "put" | "patch" | "delete" | "request" | "head" | "urlopen" | "fetch" | "send"
-    );
-    if matches!(
-        head,
-        "requests" | "httpx" | "aiohttp" | "axios" | "got" | "node-fetch" | "undici" | "reqwest" | "ureq" | "superagent"
-    ) || resolved.starts_with("urllib.request.")
-    {
-        return true;
-    }
-    if callee == "fetch" || resolved == "node-fetch" || resolved == "node-fetch.default" {
-        return true;
-    }
-    let receiver = callee.rsplit_once(sep).map_or("", |(r, _)| r).to_ascii_lowercase();
-    verb && ["client", "session", "http", "api"].iter().any(|w| receiver.ends_with(w))
-}
-
 /// Node kinds that end a search inside a loop: code that runs elsewhere.
 fn is_nested_function(language: Language, kind: &str) -> bool {
     crate::semantics::handlers::is_function(language, kind)
@@ -416,7 +382,7 @@ fn read_loop_body(file: &SourceFile, language: Language, body: Node<'_>) -> Loop
             }
             "call" | "call_expression" => {
                 let retried = !in_handler_clause(node, body);
-                if seen.outbound.is_none() && retried && is_outbound_call(file, language, node) {
+                if seen.outbound.is_none() && retried && is_outbound_http_call(file, language, node) {
                     seen.outbound = Some(call_name(file, language, node));
                 }
                 let callee = node
