@@ -79,9 +79,32 @@ pub struct ContainerFact {
     pub image: String,
     pub probes: Vec<Probe>,
     pub ports: Vec<String>,
-    /// Literal `env:` values (`valueFrom` references are not read).
+    /// Literal `env:` values.
     pub env: Vec<EnvValue>,
+    /// `env:` values taken from a Secret or ConfigMap key (`valueFrom`),
+    /// with the value naming the reference: `secret db-credentials/url`.
+    pub env_refs: Vec<EnvValue>,
     pub location: Location,
+}
+
+/// A compose volume mount (`data:/var/lib/app`, or the long syntax).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeMount {
+    /// The named volume or host path, as written (`""` for anonymous).
+    pub source: String,
+    pub target: String,
+    pub read_only: bool,
+    pub location: Location,
+}
+
+impl VolumeMount {
+    /// A named volume, not a bind mount of a host path.
+    #[must_use]
+    pub fn is_named(&self) -> bool {
+        !self.source.is_empty()
+            && !self.source.starts_with(['.', '/', '~', '$'])
+            && !self.source.contains('/')
+    }
 }
 
 /// One environment variable a deployment file sets, at its value.
@@ -135,6 +158,8 @@ pub struct ComposeServiceFact {
     pub ports: Vec<String>,
     /// Its `environment:` values, as a map or a `KEY=value` list.
     pub environment: Vec<EnvValue>,
+    /// Its `volumes:` mounts.
+    pub volumes: Vec<VolumeMount>,
     pub location: Location,
 }
 
@@ -407,6 +432,31 @@ fn container(file: &SourceFile, node: &YamlNode) -> ContainerFact {
         })
         .unwrap_or_default();
     let anchor = yaml::get(node, "name").unwrap_or(node);
+    let env_refs = yaml::get(node, "env")
+        .map(|list| {
+            yaml::items(list)
+                .filter_map(|item| {
+                    let key = text_of(yaml::get(item, "name"))?;
+                    let from = yaml::get(item, "valueFrom")?;
+                    let (kind, reference) =
+                        [("secret", "secretKeyRef"), ("configmap", "configMapKeyRef")]
+                            .into_iter()
+                            .find_map(|(kind, field)| Some((kind, yaml::get(from, field)?)))?;
+                    let name = text_of(yaml::get(reference, "name"))?;
+                    let ref_key = text_of(yaml::get(reference, "key"))?;
+                    Some(EnvValue {
+                        key,
+                        value: format!("{kind} {name}/{ref_key}"),
+                        location: file.location(yaml::node_range(
+                            &file.line_index,
+                            &file.text,
+                            from,
+                        )),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let env = yaml::get(node, "env")
         .map(|list| {
             yaml::items(list)
@@ -432,8 +482,39 @@ fn container(file: &SourceFile, node: &YamlNode) -> ContainerFact {
         probes,
         ports,
         env,
+        env_refs,
         location: file.location(yaml::node_range(&file.line_index, &file.text, anchor)),
     }
+}
+
+/// A compose service's `volumes:`, short (`data:/srv:ro`) or long syntax.
+fn compose_volumes(file: &SourceFile, list: &YamlNode) -> Vec<VolumeMount> {
+    let at = |node: &YamlNode| file.location(yaml::node_range(&file.line_index, &file.text, node));
+    yaml::items(list)
+        .filter_map(|item| {
+            if let Some(text) = yaml::scalar_text(item) {
+                let parts: Vec<&str> = text.split(':').collect();
+                let (source, target, mode) = match parts.as_slice() {
+                    [target] => ("", *target, ""),
+                    [source, target] => (*source, *target, ""),
+                    [source, target, mode, ..] => (*source, *target, *mode),
+                    [] => return None,
+                };
+                return Some(VolumeMount {
+                    source: source.trim().to_string(),
+                    target: target.trim().to_string(),
+                    read_only: mode.split(',').any(|m| m.trim() == "ro"),
+                    location: at(item),
+                });
+            }
+            Some(VolumeMount {
+                source: text_of(yaml::get(item, "source")).unwrap_or_default(),
+                target: text_of(yaml::get(item, "target"))?,
+                read_only: text_of(yaml::get(item, "read_only")).is_some_and(|v| v == "true"),
+                location: at(item),
+            })
+        })
+        .collect()
 }
 
 /// A compose `environment:` block: a map, or a list of `KEY=value`.
@@ -520,6 +601,9 @@ fn read_compose(file: &SourceFile, services: &YamlNode, facts: &mut DeployFacts)
         let environment = yaml::get(service, "environment")
             .map(|env| compose_environment(file, env))
             .unwrap_or_default();
+        let volumes = yaml::get(service, "volumes")
+            .map(|list| compose_volumes(file, list))
+            .unwrap_or_default();
         facts.compose.push(ComposeServiceFact {
             name,
             image,
@@ -528,6 +612,7 @@ fn read_compose(file: &SourceFile, services: &YamlNode, facts: &mut DeployFacts)
             waits_healthy_for,
             ports,
             environment,
+            volumes,
             location: file.location(yaml::node_range(&file.line_index, &file.text, key)),
         });
     }
@@ -541,6 +626,37 @@ mod tests {
         let kind = redflag_syntax::classify(std::path::Path::new(path)).expect("kind");
         let file = SourceFile::new(path.to_string(), kind, text.to_string(), None);
         collect(&file).unwrap_or_default()
+    }
+
+    #[test]
+    fn compose_volumes_and_kubernetes_secret_refs() {
+        let compose = facts(
+            "docker-compose.yml",
+            "services:\n  api:\n    build: .\n    volumes:\n      - .:/app\n      - data:/var/lib/app:ro\n      - /tmp\n      - type: volume\n        source: uploads\n        target: /srv/uploads\n",
+        );
+        let volumes = &compose.compose[0].volumes;
+        let read: Vec<(&str, &str, bool, bool)> = volumes
+            .iter()
+            .map(|v| (v.source.as_str(), v.target.as_str(), v.read_only, v.is_named()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (".", "/app", false, false),
+                ("data", "/var/lib/app", true, true),
+                ("", "/tmp", false, false),
+                ("uploads", "/srv/uploads", false, true),
+            ]
+        );
+        let k8s = facts(
+            "k8s/api.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: acme/api:1\n          env:\n            - name: DATABASE_URL\n              valueFrom:\n                secretKeyRef:\n                  name: db\n                  key: url\n            - name: MODE\n              value: prod\n",
+        );
+        let container = &k8s.workloads[0].containers[0];
+        assert_eq!(container.env.len(), 1);
+        assert_eq!(container.env_refs.len(), 1);
+        assert_eq!(container.env_refs[0].key, "DATABASE_URL");
+        assert_eq!(container.env_refs[0].value, "secret db/url");
     }
 
     #[test]

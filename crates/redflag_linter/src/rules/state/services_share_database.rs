@@ -8,7 +8,7 @@ use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::FileKind;
 use regex::Regex;
 
-use crate::facts::deploy::EnvValue;
+use crate::facts::deploy::{EnvValue, VolumeMount};
 use crate::project::vocabulary::datastore_of;
 use crate::project::ProjectModel;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
@@ -59,6 +59,25 @@ fn database_of(value: &str) -> Option<String> {
     Some(format!("{scheme}://{host}:{port}/{db}"))
 }
 
+/// Environment names that hold a database connection URL, for values set
+/// from a Secret or ConfigMap (`valueFrom`), whose text is not visible.
+fn is_database_url_key(key: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    let ends = ["DATABASE_URL", "DATABASE_URI", "DB_URL", "DB_URI", "DATABASE_DSN", "DB_DSN", "MONGO_URI", "MONGODB_URI", "MONGO_URL", "POSTGRES_URL", "MYSQL_URL"];
+    ends.iter().any(|e| key == *e || key.ends_with(&format!("_{e}")))
+}
+
+/// A named volume that holds a database (`db-data`, `sqlite`, a mount at
+/// `/app/db`), by its name or where it is mounted.
+fn is_database_volume(volume: &VolumeMount) -> bool {
+    let words = |text: &str| {
+        text.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "db" | "database" | "databases" | "sqlite" | "sqlite3" | "pgdata" | "mysql" | "postgres" | "mongo"))
+    };
+    words(&volume.source) || words(&volume.target) || [".db", ".sqlite", ".sqlite3"].iter().any(|e| volume.target.ends_with(e))
+}
+
 /// One service's use of a database.
 struct Use {
     service: String,
@@ -78,21 +97,34 @@ impl Rule for ServicesShareDatabase {
         // Per deployment file (one compose project, one manifest set), the
         // app services by the database they write to.
         let mut by_database: BTreeMap<(String, String), Vec<Use>> = BTreeMap::new();
-        let mut record = |scope: &str, service: &str, image: &str, env: &[EnvValue]| {
+        let mut record = |scope: &str,
+                          service: &str,
+                          image: &str,
+                          env: &[EnvValue],
+                          refs: &[EnvValue],
+                          volumes: &[VolumeMount]| {
             if datastore_of(image).is_some() {
                 return;
             }
-            for value in env {
-                if let Some(database) = database_of(&value.value) {
-                    let uses = by_database
-                        .entry((scope.to_string(), database))
-                        .or_default();
-                    if !uses.iter().any(|u| u.service == service) {
-                        uses.push(Use {
-                            service: service.to_string(),
-                            location: value.location.clone(),
-                        });
-                    }
+            let urls = env.iter().filter_map(|v| Some((database_of(&v.value)?, &v.location)));
+            // The same Secret key read as a database URL by two workloads.
+            let secrets = refs
+                .iter()
+                .filter(|v| is_database_url_key(&v.key))
+                .map(|v| (format!("the database URL in {}", v.value), &v.location));
+            // The same named volume holding a database file, mounted
+            // read-write by two services.
+            let shared_files = volumes
+                .iter()
+                .filter(|v| v.is_named() && !v.read_only && is_database_volume(v))
+                .map(|v| (format!("the database files on volume `{}`", v.source), &v.location));
+            for (database, location) in urls.chain(secrets).chain(shared_files) {
+                let uses = by_database.entry((scope.to_string(), database)).or_default();
+                if !uses.iter().any(|u| u.service == service) {
+                    uses.push(Use {
+                        service: service.to_string(),
+                        location: location.clone(),
+                    });
                 }
             }
         };
@@ -106,12 +138,21 @@ impl Rule for ServicesShareDatabase {
                     &compose.name,
                     compose.image.as_deref().unwrap_or(""),
                     &compose.environment,
+                    &[],
+                    &compose.volumes,
                 );
             }
             for workload in &deploy.workloads {
                 for container in &workload.containers {
                     // Manifests of one cluster live in several files.
-                    record("kubernetes", &workload.name, &container.image, &container.env);
+                    record(
+                        "kubernetes",
+                        &workload.name,
+                        &container.image,
+                        &container.env,
+                        &container.env_refs,
+                        &[],
+                    );
                 }
             }
         }
@@ -182,8 +223,14 @@ services:
 ```
 
 ## Configuration
-No options. Volumes shared between services and URLs set from secrets
-(`valueFrom`) are not read.
+No options. Also counted: two Kubernetes workloads reading a database URL
+variable (`DATABASE_URL`, `*_DB_URL`, `MONGODB_URI`, …) from the same Secret
+or ConfigMap key (`valueFrom.secretKeyRef`), and two compose services
+mounting the same named volume read-write when it holds a database (its name
+or mount point says `db`, `database`, `sqlite`, `pgdata`, or the target is a
+`.db`/`.sqlite3` file). Bind mounts of host paths (`.:/app`), read-only
+mounts (`:ro`) and other volumes (media, uploads) are not counted. Not seen:
+URLs assembled in code from several variables, and Helm values.
 "#;
 
 fn meta() -> RuleMeta {
@@ -279,6 +326,105 @@ spec:
             - name: DB_URL
               value: postgresql://svc:pw@pg.internal:5432/commerce
 "#,
+        )
+        .invalid_at(
+            FileKind::Yaml,
+            "deploy/orders.yaml",
+            r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: orders
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: orders
+                      image: acme/orders:1.4
+                      env:
+                        - name: DATABASE_URL
+                          valueFrom:
+                            secretKeyRef:
+                              name: commerce-db
+                              key: url
+            "#,
+            1,
+        )
+        .with_file(
+            "deploy/billing.yaml",
+            FileKind::Yaml,
+            r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: billing
+spec:
+  template:
+    spec:
+      containers:
+        - name: billing
+          image: acme/billing:2.0
+          env:
+            - name: BILLING_DATABASE_URL
+              valueFrom:
+                secretKeyRef:
+                  name: commerce-db
+                  key: url
+            - name: STRIPE_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: stripe
+                  key: api-key
+"#,
+        )
+        .invalid_at(
+            FileKind::Yaml,
+            "compose.yaml",
+            r#"
+            services:
+              api:
+                build: .
+                volumes:
+                  - sqlite-data:/app/data
+                  - .:/app
+              worker:
+                build: .
+                command: python -m app.worker
+                volumes:
+                  - type: volume
+                    source: sqlite-data
+                    target: /app/data
+            volumes:
+              sqlite-data:
+            "#,
+            1,
+        )
+        .valid_at(
+            FileKind::Yaml,
+            "compose.yaml",
+            r#"
+            services:
+              db:
+                image: postgres:16
+                volumes:
+                  - pgdata:/var/lib/postgresql/data
+              api:
+                build: .
+                volumes:
+                  - .:/app
+                  - media:/app/media
+                  - sqlite-data:/app/data:ro
+              worker:
+                build: .
+                volumes:
+                  - .:/app
+                  - media:/app/media
+                  - sqlite-data:/app/data
+            volumes:
+              pgdata:
+              media:
+              sqlite-data:
+            "#,
         )
 }
 
