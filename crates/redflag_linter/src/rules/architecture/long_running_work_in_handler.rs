@@ -1,6 +1,6 @@
 //! `long-running-work-in-handler`: a request handler that sends email,
 //! renders PDFs, processes images and video, or calls out once per item of
-//! a loop, itself, in a file that hands nothing to a job queue.
+//! a loop, itself, and hands nothing to a job queue.
 
 use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::tree_sitter::Node;
@@ -266,13 +266,15 @@ impl Rule for LongRunningWorkInHandler {
                 return;
             }
         }
-        if uses_queue(&file.text) {
+        // The handler itself must hand the work off: a queue used by
+        // another handler of the file does not take this one's work.
+        if uses_queue(file.text_of(handler.node)) {
             return;
         }
         let diagnostic = Diagnostic::new(
             node.byte_range(),
             format!(
-                "{} {} (`{call}`) while the client waits, and this file hands nothing to a job queue: slow or failing work holds the request, its worker and its timeout budget",
+                "{} {} (`{call}`) while the client waits, and hands nothing to a job queue: slow or failing work holds the request, its worker and its timeout budget",
                 handler.describe(),
                 work.describe()
             ),
@@ -291,8 +293,8 @@ Django `send_mail`/`send_mass_mail`, nodemailer `sendMail`, `@sendgrid/mail`,
 `xhtml2pdf`, puppeteer/playwright `page.pdf`, `wkhtmltopdf`, `html-pdf`),
 process images (`PIL.Image.open` with `resize`/`thumbnail`/`save` in the
 handler, `sharp`, `jimp`, Rust `image::open` with `resize`) or video
-(`ffmpeg-python`, `fluent-ffmpeg`, `subprocess` running `ffmpeg`) — in a file
-that shows no job queue. It also reports a fan-out: an outbound HTTP call
+(`ffmpeg-python`, `fluent-ffmpeg`, `subprocess` running `ffmpeg`) — in a
+handler that hands nothing to a job queue. It also reports a fan-out: an outbound HTTP call
 made once per item of a loop over a collection (`for user in users:`,
 `for (const o of orders)`, `orders.map(o => axios.post(...))`, Rust
 `for x in xs`) — counted loops (`range(3)`, `0..3`) are retries, not
@@ -324,13 +326,13 @@ def signup(form: SignupForm):
 ```
 
 ## Configuration
-Select or ignore it by name, `SCOPE-3.2` or `RF-8`. The queue check is a
-per-file approximation: a file that mentions a queue library or enqueue call
-(Celery `shared_task`/`.delay(`, RQ `enqueue`, Dramatiq, arq, Huey, Django-Q,
-FastAPI `BackgroundTasks`, BullMQ, Bull, bee-queue, Agenda, pg-boss, apalis,
-sqlxmq, fang) is not reported, even when this handler does not use it; a
-queue used only in another module is not seen. Work done in helpers the
-handler calls, and loops of outbound calls, are not detected yet.
+Select or ignore it by name, `SCOPE-3.2` or `RF-8`. The queue check reads
+the handler: a handler that enqueues (Celery `shared_task`/`.delay(`, RQ
+`enqueue`, Dramatiq, arq, Huey, Django-Q, FastAPI `BackgroundTasks`, BullMQ,
+Bull, bee-queue, Agenda, pg-boss, apalis, sqlxmq, fang) is not reported; a
+queue another handler of the file uses does not take this one's work. The
+message does not say whether the project has a queue elsewhere. Work done in
+helpers the handler calls is not detected yet.
 "#;
 
 fn meta() -> RuleMeta {
