@@ -637,7 +637,14 @@ mod tests {
         let volumes = &compose.compose[0].volumes;
         let read: Vec<(&str, &str, bool, bool)> = volumes
             .iter()
-            .map(|v| (v.source.as_str(), v.target.as_str(), v.read_only, v.is_named()))
+            .map(|v| {
+                (
+                    v.source.as_str(),
+                    v.target.as_str(),
+                    v.read_only,
+                    v.is_named(),
+                )
+            })
             .collect();
         assert_eq!(
             read,

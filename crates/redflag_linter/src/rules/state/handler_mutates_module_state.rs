@@ -7,8 +7,8 @@
 //! The rule reads a file from its root: module-level bindings are collected
 //! from the root's direct children first, then one iterative walk finds the
 //! mutations and the calls handlers make, and mutations in plain functions
-//! are judged once every handler has been seen (helpers are followed one
-//! call deep, by plain name, within the file).
+//! are judged once every handler has been seen (helpers are followed by
+//! plain name through any number of same-file calls).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -148,6 +148,9 @@ struct Analysis<'f, 't> {
     frames: Vec<Frame<'t>>,
     /// Plain function name → the first handler that calls it.
     handler_calls: HashMap<String, String>,
+    /// Plain function name → the plain functions it calls (outside
+    /// handlers), for helpers of helpers.
+    helper_calls: HashMap<String, Vec<String>>,
     /// (binding, function node id) already reported or pending.
     seen: HashSet<(String, usize)>,
     pending: Vec<Pending>,
@@ -169,6 +172,7 @@ fn analyse(file: &SourceFile) -> Vec<Diagnostic> {
         bindings,
         frames: Vec::new(),
         handler_calls: HashMap::new(),
+        helper_calls: HashMap::new(),
         seen: HashSet::new(),
         pending: Vec::new(),
         out: Vec::new(),
@@ -473,7 +477,41 @@ impl<'t> Analysis<'_, 't> {
         if let Some(handler) = self.nearest_handler() {
             let described = handler.describe();
             self.handler_calls.entry(name).or_insert(described);
+        } else if let Some(caller) = self.frames.last().and_then(|f| f.name.clone()) {
+            let callees = self.helper_calls.entry(caller).or_default();
+            if !callees.contains(&name) {
+                callees.push(name);
+            }
         }
+    }
+
+    /// Every plain function a handler reaches through same-file calls, with
+    /// how: `which route handler `x` calls` or
+    /// `which `load` calls, which route handler `x` calls`.
+    fn reached(&self) -> HashMap<String, String> {
+        let mut reached: HashMap<String, String> = self
+            .handler_calls
+            .iter()
+            .map(|(function, handler)| (function.clone(), format!("which {handler} calls")))
+            .collect();
+        let mut first: Vec<String> = reached.keys().cloned().collect();
+        first.sort();
+        let mut queue: std::collections::VecDeque<String> = first.into();
+        // Breadth-first, bounded by the number of functions: each is
+        // reached once, by the shortest chain found first.
+        while let Some(caller) = queue.pop_front() {
+            let Some(callees) = self.helper_calls.get(&caller) else {
+                continue;
+            };
+            let how = reached.get(&caller).cloned().unwrap_or_default();
+            for callee in callees {
+                if !reached.contains_key(callee) {
+                    reached.insert(callee.clone(), format!("which `{caller}` calls, {how}"));
+                    queue.push_back(callee.clone());
+                }
+            }
+        }
+        reached
     }
 
     /// The binding a node mutates, and how.
@@ -672,14 +710,15 @@ impl<'t> Analysis<'_, 't> {
     }
 
     fn finish(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let reached = self.reached();
         for pending in std::mem::take(&mut self.pending) {
-            let Some(handler) = self.handler_calls.get(&pending.function) else {
+            let Some(how) = reached.get(&pending.function) else {
                 continue;
             };
-            let place = format!(
-                "in `{}` (`{}`), which {handler} calls",
-                pending.function, pending.shown
-            );
+            let place = format!("in `{}` (`{}`), {how}", pending.function, pending.shown);
             let diagnostic = self.diagnostic(&pending.binding, pending.range, &place);
             self.out.push(diagnostic);
         }
@@ -866,7 +905,8 @@ Finds module-level (global) mutable state written by request handlers:
 
 The mutation must sit in a request handler (see `connection-per-request` for
 how handlers are recognised; a callback inside a handler counts) or in a
-plain function of the same file that a handler calls by name, one call deep.
+plain function of the same file that a handler reaches by name through any
+number of calls (`handler` → `record` → `_bump`).
 
 ## Why it matters
 Checklist SCOPE-3.4 (no shared mutable state in the service), red flag RF-3.
@@ -911,7 +951,7 @@ neither is `Arc<Mutex<…>>` handed to handlers through Axum `State` or
 actix-web `web::Data`: that is explicit, visible state, a design choice
 rather than a hidden global (it still does not survive restarts or span
 replicas). Not seen: helpers in other files, helpers called through
-`self.`/`this.` or more than one call deep, module objects reached through
+`self.`/`this.`, module objects reached through
 another name (`cache = sessions` then `cache[k] = v`), and class attributes.
 "#;
 
@@ -1147,6 +1187,43 @@ mod tests {
     fn example_findings(index: usize) -> Vec<String> {
         let example = &meta().invalid[index];
         findings(&example.effective_path(), &example.code)
+    }
+
+    #[test]
+    fn helpers_of_helpers_are_followed_and_unreached_helpers_stay_quiet() {
+        let found = findings(
+            "app/routes.ts",
+            r#"
+            import express from "express";
+
+            const recent = [];
+            const stats = new Map();
+
+            function bump(key) {
+              stats.set(key, (stats.get(key) ?? 0) + 1);
+            }
+
+            function remember(order) {
+              recent.push(order.id);
+              bump("orders");
+            }
+
+            function rebuild() {
+              stats.clear();
+            }
+
+            const router = express.Router();
+            router.post("/orders", (req, res) => {
+              remember(req.body);
+              res.status(201).end();
+            });
+            "#,
+        );
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("stats.set(key, (stats.get(key) ?? 0) + 1) | `stats`"), "{}", found[0]);
+        assert!(found[0].contains("is mutated in `bump` (`stats.set(key, (stats.get(key) ?? 0) + 1)`), which `remember` calls, which route handler"), "{}", found[0]);
+        assert!(found[1].starts_with("recent.push(order.id) | `recent`"), "{}", found[1]);
+        assert!(found[1].contains("in `remember` (`recent.push(order.id)`), which route handler"), "{}", found[1]);
     }
 
     #[test]
