@@ -12,7 +12,7 @@
 //! once (names handed to registrations and `Depends`), so a rule that keeps
 //! an ancestor stack asks it in constant time per function.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
@@ -1059,6 +1059,64 @@ fn rust_takes_extractor(file: &SourceFile, function: Node<'_>) -> bool {
             .is_some_and(|name| RUST_EXTRACTORS.contains(&name))
     });
     found
+}
+
+/// Which plain functions of a file run inside a request, through calls by
+/// plain name: a handler calls `remember`, which calls `_bump`. Rules record
+/// the calls they walk past and ask once the file is read.
+#[derive(Debug, Clone, Default)]
+pub struct HelperCalls {
+    /// Function name → the first handler that calls it (described).
+    from_handlers: HashMap<String, String>,
+    /// Plain function name → the plain functions it calls.
+    from_helpers: HashMap<String, Vec<String>>,
+}
+
+impl HelperCalls {
+    /// Records a call of `callee` made in a handler, described as
+    /// [`Handler::describe`] says.
+    pub fn handler_calls(&mut self, handler: String, callee: &str) {
+        self.from_handlers
+            .entry(callee.to_string())
+            .or_insert(handler);
+    }
+
+    /// Records a call of `callee` made in the plain function `caller`.
+    pub fn helper_calls(&mut self, caller: &str, callee: &str) {
+        let callees = self.from_helpers.entry(caller.to_string()).or_default();
+        if !callees.iter().any(|c| c == callee) {
+            callees.push(callee.to_string());
+        }
+    }
+
+    /// Every function a handler reaches, with how, for messages:
+    /// ``which route handler `x` calls`` or
+    /// ``which `load` calls, which route handler `x` calls``. Breadth-first,
+    /// so each function is named by its shortest chain.
+    #[must_use]
+    pub fn reached(&self) -> HashMap<String, String> {
+        let mut reached: HashMap<String, String> = self
+            .from_handlers
+            .iter()
+            .map(|(function, handler)| (function.clone(), format!("which {handler} calls")))
+            .collect();
+        let mut first: Vec<String> = reached.keys().cloned().collect();
+        first.sort();
+        let mut queue: std::collections::VecDeque<String> = first.into();
+        while let Some(caller) = queue.pop_front() {
+            let Some(callees) = self.from_helpers.get(&caller) else {
+                continue;
+            };
+            let how = reached.get(&caller).cloned().unwrap_or_default();
+            for callee in callees {
+                if !reached.contains_key(callee) {
+                    reached.insert(callee.clone(), format!("which `{caller}` calls, {how}"));
+                    queue.push_back(callee.clone());
+                }
+            }
+        }
+        reached
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::handlers::{function_name, is_function, Handler, HandlerIndex};
+use crate::semantics::handlers::{function_name, is_function, Handler, HandlerIndex, HelperCalls};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::{callee_path, compact, name_path, rust_in_test_code};
 use crate::source::SourceFile;
@@ -292,8 +292,8 @@ struct Analysis<'f, 't> {
     frames: Vec<Frame<'t>>,
     /// The `if __name__ == "__main__":` block being walked through.
     main_guard: Option<usize>,
-    /// Plain function name → the first handler that calls it.
-    handler_calls: HashMap<String, String>,
+    /// Calls by plain name from handlers and helpers.
+    calls: HelperCalls,
     /// Names called from inside some function, outside a singleton position.
     per_call: HashSet<String>,
     /// Names called anywhere.
@@ -313,7 +313,7 @@ fn analyse(file: &SourceFile) -> Vec<Diagnostic> {
         index: HandlerIndex::new(file),
         frames: Vec::new(),
         main_guard: None,
-        handler_calls: HashMap::new(),
+        calls: HelperCalls::default(),
         per_call: HashSet::new(),
         called: HashSet::new(),
         pending: Vec::new(),
@@ -473,7 +473,12 @@ impl<'t> Analysis<'_, 't> {
         }
         if let Some(handler) = self.nearest_handler() {
             let described = handler.describe();
-            self.handler_calls.entry(name.clone()).or_insert(described);
+            self.calls.handler_calls(described, &name);
+        } else if let Some(frame) = self.frames.last() {
+            let outer = &ancestors[..frame.depth.min(ancestors.len())];
+            if let Some(caller) = function_name(self.file, frame.node, outer) {
+                self.calls.helper_calls(&caller, &name);
+            }
         }
         if !self.singleton(node, ancestors) {
             self.per_call.insert(name.clone());
@@ -674,6 +679,11 @@ impl<'t> Analysis<'_, 't> {
     }
 
     fn finish(&mut self) {
+        let reached = if self.pending.is_empty() {
+            HashMap::new()
+        } else {
+            self.calls.reached()
+        };
         for pending in std::mem::take(&mut self.pending) {
             let Pending {
                 function,
@@ -681,8 +691,8 @@ impl<'t> Analysis<'_, 't> {
                 range,
                 yield_dependency,
             } = pending;
-            if let Some(handler) = self.handler_calls.get(&function) {
-                let place = format!("in `{function}`, which {handler} calls,");
+            if let Some(how) = reached.get(&function) {
+                let place = format!("in `{function}`, {how},");
                 self.out.push(
                     Diagnostic::new(range, per_request_message(&candidate, &place))
                         .help(candidate.advice.help())
@@ -1067,7 +1077,8 @@ skipped, as is a Redis client built on a shared `connection_pool`. `NullPool`
 is accepted in Alembic (`env.py`, `alembic/`) and `migrations/`; it is also
 the right choice behind PgBouncer or RDS Proxy and in serverless functions,
 which this rule cannot see: suppress the finding there with that reason.
-Helpers are followed one call deep and only within the file; a helper used by
+Helpers are followed through any number of same-file calls by plain name
+(`handler` → `load_items` → `connection`); a helper used by
 handlers in other files is not reported. A generator named like a dependency
 (`get_db`, `get_connection`) that opens a connection and `yield`s is reported
 at medium confidence even when its `Depends(...)` is in another file.
@@ -1398,6 +1409,34 @@ mod tests {
         let found = findings("shop/routes.py", code);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("in `connection`, which route handler `items` calls,"), "{found:?}");
+    }
+
+    #[test]
+    fn a_helper_of_a_helper_names_the_chain() {
+        let code = r#"
+            import pymysql
+            from flask import Blueprint
+
+            bp = Blueprint("shop", __name__)
+
+            def connection():
+                return pymysql.connect(host="db", user="shop", password=PASSWORD, database="shop")
+
+            def load_items():
+                with connection().cursor() as cur:
+                    cur.execute("SELECT * FROM items LIMIT 20")
+                    return cur.fetchall()
+
+            @bp.route("/items")
+            def items():
+                return {"items": load_items()}
+        "#;
+        let found = findings("shop/routes.py", code);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("in `connection`, which `load_items` calls, which route handler `items` calls,"),
+            "{found:?}"
+        );
     }
 
     #[test]

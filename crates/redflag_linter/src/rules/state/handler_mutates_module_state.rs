@@ -18,7 +18,7 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::handlers::{function_name, is_function, Handler, HandlerIndex};
+use crate::semantics::handlers::{function_name, is_function, Handler, HandlerIndex, HelperCalls};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::{compact, rust_in_test_code};
 use crate::source::SourceFile;
@@ -146,11 +146,8 @@ struct Analysis<'f, 't> {
     index: HandlerIndex,
     bindings: HashMap<String, Binding>,
     frames: Vec<Frame<'t>>,
-    /// Plain function name → the first handler that calls it.
-    handler_calls: HashMap<String, String>,
-    /// Plain function name → the plain functions it calls (outside
-    /// handlers), for helpers of helpers.
-    helper_calls: HashMap<String, Vec<String>>,
+    /// Calls by plain name from handlers and helpers.
+    calls: HelperCalls,
     /// (binding, function node id) already reported or pending.
     seen: HashSet<(String, usize)>,
     pending: Vec<Pending>,
@@ -171,8 +168,7 @@ fn analyse(file: &SourceFile) -> Vec<Diagnostic> {
         index: HandlerIndex::new(file),
         bindings,
         frames: Vec::new(),
-        handler_calls: HashMap::new(),
-        helper_calls: HashMap::new(),
+        calls: HelperCalls::default(),
         seen: HashSet::new(),
         pending: Vec::new(),
         out: Vec::new(),
@@ -476,42 +472,10 @@ impl<'t> Analysis<'_, 't> {
         };
         if let Some(handler) = self.nearest_handler() {
             let described = handler.describe();
-            self.handler_calls.entry(name).or_insert(described);
-        } else if let Some(caller) = self.frames.last().and_then(|f| f.name.clone()) {
-            let callees = self.helper_calls.entry(caller).or_default();
-            if !callees.contains(&name) {
-                callees.push(name);
-            }
+            self.calls.handler_calls(described, &name);
+        } else if let Some(caller) = self.frames.last().and_then(|f| f.name.as_deref()) {
+            self.calls.helper_calls(caller, &name);
         }
-    }
-
-    /// Every plain function a handler reaches through same-file calls, with
-    /// how: `which route handler `x` calls` or
-    /// `which `load` calls, which route handler `x` calls`.
-    fn reached(&self) -> HashMap<String, String> {
-        let mut reached: HashMap<String, String> = self
-            .handler_calls
-            .iter()
-            .map(|(function, handler)| (function.clone(), format!("which {handler} calls")))
-            .collect();
-        let mut first: Vec<String> = reached.keys().cloned().collect();
-        first.sort();
-        let mut queue: std::collections::VecDeque<String> = first.into();
-        // Breadth-first, bounded by the number of functions: each is
-        // reached once, by the shortest chain found first.
-        while let Some(caller) = queue.pop_front() {
-            let Some(callees) = self.helper_calls.get(&caller) else {
-                continue;
-            };
-            let how = reached.get(&caller).cloned().unwrap_or_default();
-            for callee in callees {
-                if !reached.contains_key(callee) {
-                    reached.insert(callee.clone(), format!("which `{caller}` calls, {how}"));
-                    queue.push_back(callee.clone());
-                }
-            }
-        }
-        reached
     }
 
     /// The binding a node mutates, and how.
@@ -713,7 +677,7 @@ impl<'t> Analysis<'_, 't> {
         if self.pending.is_empty() {
             return;
         }
-        let reached = self.reached();
+        let reached = self.calls.reached();
         for pending in std::mem::take(&mut self.pending) {
             let Some(how) = reached.get(&pending.function) else {
                 continue;
