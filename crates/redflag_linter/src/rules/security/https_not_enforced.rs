@@ -243,6 +243,8 @@ fn top_level_setting<'a>(
         let Some(value) = rest.strip_prefix('=').filter(|v| !v.starts_with('=')) else {
             continue;
         };
+        // A trailing comment is not part of the value.
+        let value = value.split(" #").next().unwrap_or(value);
         return Some((value.trim(), start..start + line.trim_end().len()));
     }
     None
@@ -312,7 +314,9 @@ fn check_django_settings(file: &SourceFile, ctx: &mut FileContext<'_>) {
     if top_level_setting(file, "SECURE_HSTS_SECONDS").is_some_and(|(v, _)| v != "0") {
         return;
     }
-    let anchor = ["MIDDLEWARE", "ALLOWED_HOSTS", "INSTALLED_APPS"]
+    // A settings fragment without a middleware or app list is not the
+    // module a deployment runs.
+    let anchor = ["MIDDLEWARE", "INSTALLED_APPS"]
         .iter()
         .find_map(|name| top_level_setting(file, name));
     let Some((_, range)) = anchor else {
@@ -342,8 +346,9 @@ fn forces_https(annotations: &[(String, String)]) -> bool {
         let key = key.to_ascii_lowercase();
         let value = value.to_ascii_lowercase();
         let on = !matches!(value.as_str(), "false" | "0" | "");
-        (key.ends_with("ssl-redirect") && on)
-            || (key.ends_with("force-ssl-redirect") && on)
+        // ingress-nginx's plain `ssl-redirect` only acts when the Ingress
+        // has TLS; `force-ssl-redirect` and the cloud controllers' do not.
+        (key.ends_with("ssl-redirect") && key != "nginx.ingress.kubernetes.io/ssl-redirect" && on)
             || key.ends_with("certificate-arn")
             || key.ends_with("managed-certificates")
             || key.ends_with("pre-shared-cert")
@@ -458,10 +463,11 @@ const DOCS: &str = r#"
 Finds places where HTTPS or database TLS is not enforced:
 
 - Django production settings (`settings.py`, `settings/production.py`,
-  `prod_settings.py` with `ALLOWED_HOSTS`/`MIDDLEWARE`, no top-level
-  `DEBUG = True`) with `SECURE_SSL_REDIRECT = False` (medium confidence), or
-  without `SECURE_SSL_REDIRECT` and without `SECURE_HSTS_SECONDS` (low
-  confidence: many deployments redirect at a TLS-terminating proxy instead).
+  `prod_settings.py`, `settings/staging.py`; no top-level `DEBUG = True`)
+  with `SECURE_SSL_REDIRECT = False` (medium confidence), or — when the
+  module has its `MIDDLEWARE`/`INSTALLED_APPS` list — without
+  `SECURE_SSL_REDIRECT` and without `SECURE_HSTS_SECONDS` (low confidence:
+  many deployments redirect at a TLS-terminating proxy instead).
   A shared `settings/base.py` is only judged on an explicit `False`; its
   production overlay decides the rest. Development settings
   (`settings/dev.py`, `local.py`, `test.py`) are skipped.

@@ -297,10 +297,17 @@ fn check_js_session(
     // cookie-session and koa-session take them at the top level.
     let cookie = js_property(file, *options, "cookie").filter(|c| c.kind() == "object");
     let mut off = Vec::new();
+    // The finding points at the first flag turned off.
+    let mut at = None;
     for object in [Some(*options), cookie].into_iter().flatten() {
         for key in ["httpOnly", "secure"] {
             if js_flag(file, Some(object), key) == Flag::Off && !off.contains(&key) {
                 off.push(key);
+                let value = js_property(file, object, key);
+                let pair = value
+                    .and_then(|v| v.parent())
+                    .filter(|p| p.kind() == "pair");
+                at = at.or(pair.or(value));
             }
         }
     }
@@ -314,7 +321,7 @@ fn check_js_session(
         .join(" and ");
     ctx.report(
         Diagnostic::new(
-            node.byte_range(),
+            at.map_or(node.byte_range(), |n| n.byte_range()),
             format!(
                 "`{callee}(…)` ({module}) sets its session cookie with {flags}: {}",
                 consequence(&off)
