@@ -617,7 +617,7 @@ fn report(
             let answer = if status == Status::Server {
                 "in a 5xx response"
             } else {
-                "from an error path"
+                "in the response of a handler's error path"
             };
             (
                 format!("sends the internal error text `{expr}` to the client {answer}"),

@@ -215,7 +215,7 @@ fn check_dsns(file: &SourceFile, ctx: &mut FileContext<'_>) {
             Diagnostic::new(
                 off.range.clone(),
                 format!(
-                    "`{}` turns TLS off for the Postgres connection to {target}: queries, results and the password cross the network in clear text",
+                    "`{}` lets the Postgres connection to {target} run without TLS: queries, results and the password can cross the network in clear text",
                     off.setting
                 ),
             )
@@ -445,6 +445,17 @@ impl Rule for HttpsNotEnforced {
     }
 
     fn check_file(&self, file: &SourceFile, ctx: &mut FileContext<'_>) {
+        // Of the plain-text files, only configuration (`alembic.ini`,
+        // `pgbouncer.conf`, `.properties`): prose shows DSNs as examples.
+        if file.kind == FileKind::Text {
+            let name = file.path.rsplit('/').next().unwrap_or("");
+            let config = [".ini", ".conf", ".cfg", ".properties"]
+                .iter()
+                .any(|e| name.ends_with(e));
+            if !config {
+                return;
+            }
+        }
         check_dsns(file, ctx);
         match file.kind {
             FileKind::Python => check_django_settings(file, ctx),

@@ -100,6 +100,34 @@ fn auth_cookie(file: &SourceFile, node: Node<'_>) -> Option<String> {
     .then(|| text.to_string())
 }
 
+/// True for a cookie value that clears the cookie (logout): an empty
+/// string or `null`/`None`.
+fn is_clearing_value(file: &SourceFile, value: Option<Node<'_>>) -> bool {
+    value.is_some_and(|v| {
+        matches!(
+            file.text_of(v).trim(),
+            "''" | "\"\"" | "``" | "null" | "None" | "undefined"
+        )
+    })
+}
+
+/// True for options that expire the cookie at once (`maxAge: 0`,
+/// `expires: new Date(0)`, `max_age=0`, `expires=0`).
+fn expires_at_once(options_text: &str) -> bool {
+    let compact = crate::semantics::compact(options_text);
+    [
+        "maxAge:0",
+        "max_age=0",
+        "expires=0",
+        "expires:newDate(0)",
+        "expires:0",
+        "max_age(Duration::ZERO)",
+        "max_age(time::Duration::ZERO)",
+    ]
+    .iter()
+    .any(|p| compact.contains(p))
+}
+
 fn positional_args(args: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = args.walk();
     args.named_children(&mut cursor)
@@ -249,6 +277,9 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         // Hono: `setCookie(c, "session", token, { … })` from `hono/cookie`.
         if method == "setCookie" && module.starts_with("hono") {
             if let Some(shown) = args_list.get(1).and_then(|n| auth_cookie(file, *n)) {
+                if is_clearing_value(file, args_list.get(2).copied()) {
+                    return;
+                }
                 let options = js_options(file, root, args_list.get(3).copied());
                 if let Some(missing) = js_missing(file, options, false) {
                     report_js(ctx, node, &format!("setCookie(c, {shown}, …)"), &missing);
@@ -276,6 +307,14 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let Some(shown) = auth_cookie(file, *name) else {
         return;
     };
+    // Logout: the cookie is being cleared.
+    if is_clearing_value(file, args_list.get(1).copied())
+        || args_list
+            .get(2)
+            .is_some_and(|o| expires_at_once(file.text_of(*o)))
+    {
+        return;
+    }
     let options = js_options(file, root, args_list.get(2).copied());
     if let Some(missing) = js_missing(file, options, http_only_default) {
         report_js(ctx, node, &format!("{callee}({shown}, …)"), &missing);
@@ -421,6 +460,21 @@ fn check_python_call(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let Some(shown) = name.and_then(|n| auth_cookie(file, n)) else {
         return;
     };
+    // Logout: the cookie is being cleared.
+    let value = py_keyword(file, args, "value").or_else(|| {
+        positional_args(args)
+            .into_iter()
+            .filter(|a| {
+                !matches!(
+                    a.kind(),
+                    "keyword_argument" | "dictionary_splat" | "list_splat"
+                )
+            })
+            .nth(1)
+    });
+    if is_clearing_value(file, value) || expires_at_once(file.text_of(args)) {
+        return;
+    }
     let http_only = py_flag(file, args, "httponly");
     let secure = py_flag(file, args, "secure");
     let mut missing = Vec::new();
@@ -679,13 +733,18 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     };
     let args = positional_args(args);
     // `Cookie::build(("session", v))` (cookie 0.18) or `Cookie::build("session", v)`.
-    let name = match args.first() {
-        Some(tuple) if tuple.kind() == "tuple_expression" => tuple.named_child(0),
-        other => other.copied(),
+    let (name, value) = match args.first() {
+        Some(tuple) if tuple.kind() == "tuple_expression" => {
+            (tuple.named_child(0), tuple.named_child(1))
+        }
+        other => (other.copied(), args.get(1).copied()),
     };
     let Some(shown) = name.and_then(|n| auth_cookie(file, n)) else {
         return;
     };
+    if is_clearing_value(file, value) {
+        return;
+    }
     if rust_in_test_code(file, ctx.ancestors) {
         return;
     }
@@ -1115,6 +1174,14 @@ mod tests {
         let found = messages("app/__init__.py", FileKind::Python, code);
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[1].starts_with("`SESSION_COOKIE_HTTPONLY = False`"));
+    }
+
+    #[test]
+    fn clearing_a_cookie_on_logout_is_quiet() {
+        let js = "function logout(req, res) {\n  res.cookie('session', '', { expires: new Date(0) });\n  res.cookie('token', token, { maxAge: 0 });\n}\n";
+        assert!(messages("src/auth.js", FileKind::JavaScript, js).is_empty());
+        let py = "def logout(request):\n    resp = redirect('/')\n    resp.set_cookie('session', '', max_age=0)\n    return resp\n";
+        assert!(messages("app/views.py", FileKind::Python, py).is_empty());
     }
 
     #[test]
