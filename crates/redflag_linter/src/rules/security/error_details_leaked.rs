@@ -236,14 +236,20 @@ enum ErrorScope {
 /// each comes from.
 fn js_error_vars(file: &SourceFile, ancestors: &[Node<'_>]) -> Vec<(String, ErrorScope)> {
     let mut vars = Vec::new();
+    // Whether a handler encloses the code, asked once: hostile nesting
+    // must not make it quadratic.
+    let mut in_handler: Option<bool> = None;
     for (index, ancestor) in ancestors.iter().enumerate().rev() {
         match ancestor.kind() {
             "catch_clause" => {
                 if let Some(param) = ancestor.child_by_field_name("parameter") {
-                    let in_handler = enclosing_handler(file, &ancestors[..index]).is_some()
-                        || ancestors[..index]
-                            .iter()
-                            .any(|a| js_is_error_handler(file, *a, &ancestors[..index]));
+                    let in_handler = *in_handler.get_or_insert_with(|| {
+                        enclosing_handler(file, ancestors).is_some()
+                            || ancestors
+                                .iter()
+                                .enumerate()
+                                .any(|(i, a)| js_is_error_handler(file, *a, &ancestors[..i]))
+                    });
                     vars.push((
                         file.text_of(param).to_string(),
                         ErrorScope::Catch { in_handler },
@@ -676,6 +682,9 @@ fn py_exception_handler(file: &SourceFile, ancestors: &[Node<'_>]) -> Option<boo
 
 fn py_error_vars(file: &SourceFile, ancestors: &[Node<'_>]) -> Vec<(String, ErrorScope)> {
     let mut vars = Vec::new();
+    // Whether a handler encloses the code, asked once: hostile nesting
+    // must not make it quadratic.
+    let mut in_handler: Option<bool> = None;
     for (index, ancestor) in ancestors.iter().enumerate().rev() {
         match ancestor.kind() {
             "except_clause" => {
@@ -685,7 +694,8 @@ fn py_error_vars(file: &SourceFile, ancestors: &[Node<'_>]) -> Vec<(String, Erro
                         vars.push((name, ErrorScope::Parameter));
                         continue;
                     }
-                    let in_handler = enclosing_handler(file, &ancestors[..index]).is_some();
+                    let in_handler = *in_handler
+                        .get_or_insert_with(|| enclosing_handler(file, ancestors).is_some());
                     vars.push((name, ErrorScope::Catch { in_handler }));
                 }
             }
