@@ -386,13 +386,55 @@ fn check_ingresses(file: &SourceFile, ctx: &mut FileContext<'_>) {
 
 // -------------------------------------------------------- OpenAPI specs
 
+/// Swagger 2 names its transport in `schemes:`; `[http]` alone means
+/// plain HTTP to the `host`.
+fn check_swagger_schemes(file: &SourceFile, ctx: &mut FileContext<'_>) {
+    let value: Option<serde_json::Value> = match file.kind {
+        FileKind::Json => serde_json::from_str(&file.text).ok(),
+        _ => serde_saphyr::from_str(&file.text).ok(),
+    };
+    let Some(value) = value else {
+        return;
+    };
+    let schemes: Vec<&str> = value["schemes"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|s| s.as_str()).collect())
+        .unwrap_or_default();
+    if schemes.is_empty() || schemes.iter().any(|s| s.eq_ignore_ascii_case("https")) {
+        return;
+    }
+    let Some(host) = value["host"].as_str() else {
+        return;
+    };
+    if classify_host(host) != Host::Remote || !schemes.contains(&"http") {
+        return;
+    }
+    let Some(at) = file.text.find("schemes") else {
+        return;
+    };
+    let end = file.text[at..]
+        .find('\n')
+        .map_or(file.text.len(), |i| at + i);
+    ctx.report(
+        Diagnostic::new(
+            at..end,
+            format!("the spec serves `{host}` over `http` only (`schemes: [http]`): clients generated from it send credentials and data unencrypted"),
+        )
+        .help("list `https` in `schemes` (and drop `http` unless a local development host needs it)"),
+    );
+}
+
 fn check_openapi(file: &SourceFile, ctx: &mut FileContext<'_>) {
-    if !file.text.contains("http://") {
+    let swagger_http = file.text.contains("swagger") && file.text.contains("schemes");
+    if !file.text.contains("http://") && !swagger_http {
         return;
     }
     let Some(spec) = openapi::collect(file) else {
         return;
     };
+    if swagger_http && spec.version.starts_with('2') {
+        check_swagger_schemes(file, ctx);
+    }
     let mut searched = 0;
     for server in &spec.servers {
         let Some(url) = server.strip_prefix("http://") else {
@@ -488,8 +530,8 @@ Finds places where HTTPS or database TLS is not enforced:
   `ssl-redirect`, GKE managed or pre-shared certificates and
   `allow-http: "false"`, Traefik `router.tls` or the `websecure` entry point,
   Azure Application Gateway).
-- OpenAPI/Swagger specs that list an `http://` server for a host that is not
-  local (`localhost`, `127.0.0.1`, `0.0.0.0`, `*.local`, a name without
+- OpenAPI/Swagger specs that list an `http://` server (or, in Swagger 2,
+  `schemes: [http]` without `https`) for a host that is not local (`localhost`, `127.0.0.1`, `0.0.0.0`, `*.local`, a name without
   dots such as a compose service, and templated hosts are left alone).
 - Postgres connections with TLS off: `sslmode=disable` or `sslmode=allow`
   in URLs, key/value DSNs and option maps (`"sslmode": "disable"`),
@@ -906,6 +948,27 @@ mod tests {
         let found = findings_of_rule("https-not-enforced", "app/db.py", FileKind::Python, code);
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].start.map(|p| p.line), Some(2));
+    }
+
+    #[test]
+    fn swagger_two_with_http_only_schemes() {
+        let spec = "swagger: '2.0'\ninfo:\n  title: Orders\n  version: '1'\nhost: api.orders.example.com\nbasePath: /v1\nschemes:\n  - http\npaths: {}\n";
+        let found = findings_of_rule(
+            "https-not-enforced",
+            "api/swagger.yaml",
+            FileKind::Yaml,
+            spec,
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].start.map(|p| p.line), Some(7));
+        let both = spec.replace("  - http\n", "  - https\n  - http\n");
+        assert!(findings_of_rule(
+            "https-not-enforced",
+            "api/swagger.yaml",
+            FileKind::Yaml,
+            &both
+        )
+        .is_empty());
     }
 
     #[test]

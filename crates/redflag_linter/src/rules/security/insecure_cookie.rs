@@ -564,6 +564,21 @@ fn report_setting(ctx: &mut NodeContext<'_>, node: Node<'_>, setting: &str) {
     );
 }
 
+/// True inside `if app.debug:` / `if os.environ["FLASK_ENV"] == "development":`
+/// and the like: the override is meant for development only.
+fn under_dev_condition(file: &SourceFile, ancestors: &[Node<'_>]) -> bool {
+    ancestors.iter().any(|a| {
+        a.kind() == "if_statement"
+            && a.child_by_field_name("condition").is_some_and(|c| {
+                let text = file.text_of(c).to_ascii_lowercase();
+                ["debug", "develop", "testing", "local"]
+                    .iter()
+                    .any(|w| text.contains(w))
+                    && !text.contains("not ")
+            })
+    })
+}
+
 fn check_python_config_update(file: &SourceFile, ctx: &mut NodeContext<'_>, args: Node<'_>) {
     if is_dev_settings(file) {
         return;
@@ -628,7 +643,10 @@ fn check_python_assignment(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         }
         _ => return,
     };
-    if !PY_COOKIE_SETTINGS.contains(&setting) || is_dev_settings(file) {
+    if !PY_COOKIE_SETTINGS.contains(&setting)
+        || is_dev_settings(file)
+        || under_dev_condition(file, ctx.ancestors)
+    {
         return;
     }
     report_setting(ctx, node, setting);
@@ -1182,6 +1200,12 @@ mod tests {
         assert!(messages("src/auth.js", FileKind::JavaScript, js).is_empty());
         let py = "def logout(request):\n    resp = redirect('/')\n    resp.set_cookie('session', '', max_age=0)\n    return resp\n";
         assert!(messages("app/views.py", FileKind::Python, py).is_empty());
+    }
+
+    #[test]
+    fn flask_override_under_a_debug_condition_is_quiet() {
+        let code = "app = Flask(__name__)\nif app.debug:\n    app.config['SESSION_COOKIE_SECURE'] = False\n";
+        assert!(messages("app/__init__.py", FileKind::Python, code).is_empty());
     }
 
     #[test]
