@@ -1195,6 +1195,34 @@ mod tests {
     }
 
     #[test]
+    fn next_hono_and_cookie_session() {
+        let code = r#"
+            import { cookies } from "next/headers";
+            import { setCookie } from "hono/cookie";
+            import cookieSession from "cookie-session";
+
+            export async function login(token: string) {
+              cookies().set("session", token, { httpOnly: true });
+            }
+            app.use(cookieSession({ name: "session", keys: [process.env.KEY!], httpOnly: false }));
+            app.post("/login", async (c) => {
+              setCookie(c, "auth", await issue(c), { path: "/", secure: true, httpOnly: true });
+              setCookie(c, "jwt", await issue(c));
+              return c.json({ ok: true });
+            });
+        "#;
+        let found = messages("src/auth.ts", FileKind::TypeScript, code);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with(
+            "`cookies().set(\"session\", …)` sets an auth cookie without `secure: true`"
+        ));
+        assert!(found[1].starts_with(
+            "`cookieSession(…)` (cookie-session) sets its session cookie with `httpOnly: false`"
+        ));
+        assert!(found[2].starts_with("`setCookie(c, \"jwt\", …)`"));
+    }
+
+    #[test]
     fn clearing_a_cookie_on_logout_is_quiet() {
         let js = "function logout(req, res) {\n  res.cookie('session', '', { expires: new Date(0) });\n  res.cookie('token', token, { maxAge: 0 });\n}\n";
         assert!(messages("src/auth.js", FileKind::JavaScript, js).is_empty());
