@@ -15,7 +15,9 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::crypto::{function_name, identifier_words, is_function, is_token_like, pair_key};
+use crate::semantics::crypto::{
+    function_name, identifier_words, is_function, is_token_like, pair_key,
+};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::{callee_path, compact, rust_in_test_code};
 use crate::source::SourceFile;
@@ -31,18 +33,71 @@ struct InsecureRandomToken {
 /// Local names that say nothing about what the random value is for: the
 /// decision falls to the enclosing function's name.
 const NEUTRAL_NAMES: &[&str] = &[
-    "_", "rng", "rand", "random", "r", "gen", "generator", "prng", "chars", "characters", "digits", "letters",
-    "result", "res", "value", "val", "s", "out", "output", "buf", "buffer", "parts", "code", "pin", "n", "num",
-    "number", "x", "c", "ch", "i", "k", "v", "string", "str", "text", "alphabet", "bytes", "raw", "data",
+    "_",
+    "rng",
+    "rand",
+    "random",
+    "r",
+    "gen",
+    "generator",
+    "prng",
+    "chars",
+    "characters",
+    "digits",
+    "letters",
+    "result",
+    "res",
+    "value",
+    "val",
+    "s",
+    "out",
+    "output",
+    "buf",
+    "buffer",
+    "parts",
+    "code",
+    "pin",
+    "n",
+    "num",
+    "number",
+    "x",
+    "c",
+    "ch",
+    "i",
+    "k",
+    "v",
+    "string",
+    "str",
+    "text",
+    "alphabet",
+    "bytes",
+    "raw",
+    "data",
 ];
 
 /// Callees that make a random value harmless to predict: delays, jitter,
 /// shuffles, sampling.
 fn is_benign_sink(callee: &str) -> bool {
-    let last = callee.rsplit(['.', ':']).next().unwrap_or(callee).to_ascii_lowercase();
-    ["sleep", "settimeout", "setinterval", "delay", "backoff", "jitter", "shuffle", "sort", "wait", "retry", "sample"]
-        .iter()
-        .any(|w| last.contains(w))
+    let last = callee
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(callee)
+        .to_ascii_lowercase();
+    [
+        "sleep",
+        "settimeout",
+        "setinterval",
+        "delay",
+        "backoff",
+        "jitter",
+        "shuffle",
+        "sort",
+        "wait",
+        "retry",
+        "sample",
+    ]
+    .iter()
+    .any(|w| last.contains(w))
 }
 
 /// Words of a function name that make a one-time code of a neutral local
@@ -52,9 +107,26 @@ fn is_code_context(name: &str) -> bool {
         || identifier_words(name).iter().any(|w| {
             matches!(
                 w.as_str(),
-                "verification" | "verify" | "reset" | "otp" | "mfa" | "2fa" | "confirm" | "confirmation"
-                    | "activation" | "activate" | "invite" | "recovery" | "magic" | "signup" | "login"
-                    | "sms" | "auth" | "authenticate" | "credentials" | "credential"
+                "verification"
+                    | "verify"
+                    | "reset"
+                    | "otp"
+                    | "mfa"
+                    | "2fa"
+                    | "confirm"
+                    | "confirmation"
+                    | "activation"
+                    | "activate"
+                    | "invite"
+                    | "recovery"
+                    | "magic"
+                    | "signup"
+                    | "login"
+                    | "sms"
+                    | "auth"
+                    | "authenticate"
+                    | "credentials"
+                    | "credential"
             )
         })
 }
@@ -80,7 +152,8 @@ fn target_name(file: &SourceFile, target: Node<'_>) -> String {
         .rsplit(['.', '[', ':'])
         .find(|s| !s.is_empty())
         .unwrap_or(text);
-    last.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_')).to_string()
+    last.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .to_string()
 }
 
 fn decide(name: String) -> Target {
@@ -94,7 +167,12 @@ fn decide(name: String) -> Target {
 }
 
 /// Walks outwards from the generator call to what its value becomes.
-fn target_of(file: &SourceFile, language: Language, node: Node<'_>, ancestors: &[Node<'_>]) -> Target {
+fn target_of(
+    file: &SourceFile,
+    language: Language,
+    node: Node<'_>,
+    ancestors: &[Node<'_>],
+) -> Target {
     let mut child = node;
     for node in ancestors.iter().rev() {
         let kind = node.kind();
@@ -114,7 +192,10 @@ fn target_of(file: &SourceFile, language: Language, node: Node<'_>, ancestors: &
                     return Target::Benign;
                 }
             }
-            "assignment" | "augmented_assignment" | "assignment_expression" | "augmented_assignment_expression" => {
+            "assignment"
+            | "augmented_assignment"
+            | "assignment_expression"
+            | "augmented_assignment_expression" => {
                 if let Some(left) = node.child_by_field_name("left") {
                     return decide(target_name(file, left));
                 }
@@ -150,25 +231,33 @@ fn target_of(file: &SourceFile, language: Language, node: Node<'_>, ancestors: &
             // sampling (`if random.random() < 0.1`), not secrets. Their
             // bodies are looked through.
             "comparison_operator" => return Target::Benign,
-            "if_statement" | "while_statement" | "if_expression" | "while_expression" | "for_statement"
-            | "for_in_statement" | "for_expression" | "ternary_expression" => {
-                let in_body = ["body", "consequence", "alternative"]
-                    .iter()
-                    .any(|f| node.child_by_field_name(f).is_some_and(|b| b.id() == from.id()))
-                    || matches!(from.kind(), "block" | "statement_block" | "else_clause" | "elif_clause");
+            "if_statement" | "while_statement" | "if_expression" | "while_expression"
+            | "for_statement" | "for_in_statement" | "for_expression" | "ternary_expression" => {
+                let in_body = ["body", "consequence", "alternative"].iter().any(|f| {
+                    node.child_by_field_name(f)
+                        .is_some_and(|b| b.id() == from.id())
+                }) || matches!(
+                    from.kind(),
+                    "block" | "statement_block" | "else_clause" | "elif_clause"
+                );
                 if !in_body {
                     return Target::Benign;
                 }
             }
             // `a if condition else b`: the condition is the second operand.
-            "conditional_expression" => {
-                if node.named_child(1).is_some_and(|c| c.id() == from.id()) {
-                    return Target::Benign;
-                }
+            "conditional_expression"
+                if node.named_child(1).is_some_and(|c| c.id() == from.id()) =>
+            {
+                return Target::Benign;
             }
             "binary_expression" => {
-                let operator = node.child_by_field_name("operator").map_or("", |o| file.text_of(o));
-                if matches!(operator, "<" | ">" | "<=" | ">=" | "==" | "===" | "!=" | "!==") {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map_or("", |o| file.text_of(o));
+                if matches!(
+                    operator,
+                    "<" | ">" | "<=" | ">=" | "==" | "===" | "!=" | "!=="
+                ) {
                     return Target::Benign;
                 }
             }
@@ -186,16 +275,22 @@ fn report(ctx: &mut NodeContext<'_>, node: Node<'_>, generator: &str, help: &str
         Target::Benign => return,
         Target::Named(name) => format!("`{name}`"),
         Target::Function { local } => {
-            let function = ctx
-                .ancestors
-                .iter()
-                .rposition(|a| is_function(language, a.kind()) && !matches!(a.kind(), "lambda" | "closure_expression"));
-            let Some(name) = function.and_then(|i| function_name(file, ctx.ancestors[i], &ctx.ancestors[..=i])) else {
+            let function = ctx.ancestors.iter().rposition(|a| {
+                is_function(language, a.kind())
+                    && !matches!(a.kind(), "lambda" | "closure_expression")
+            });
+            let Some(name) =
+                function.and_then(|i| function_name(file, ctx.ancestors[i], &ctx.ancestors[..=i]))
+            else {
                 return;
             };
             // A returned value is judged by the function's name alone; a
             // neutral local (`code`) also by the flow it belongs to.
-            let fits = if local.is_some() { is_code_context(name) } else { is_token_like(name) };
+            let fits = if local.is_some() {
+                is_code_context(name)
+            } else {
+                is_token_like(name)
+            };
             if !fits {
                 return;
             }
@@ -223,7 +318,15 @@ const JS_HELP: &str = "use the crypto module: `crypto.randomBytes(32).toString(\
 const RUST_HELP: &str = "use a cryptographically secure generator: `rand::rngs::OsRng` or `rand::thread_rng()` (e.g. `Alphanumeric.sample_string(&mut OsRng, 32)`), or `getrandom::getrandom(&mut buf)`";
 
 const PY_FUNCTIONS: &[&str] = &[
-    "random", "randint", "randrange", "choice", "choices", "getrandbits", "randbytes", "uniform", "sample",
+    "random",
+    "randint",
+    "randrange",
+    "choice",
+    "choices",
+    "getrandbits",
+    "randbytes",
+    "uniform",
+    "sample",
 ];
 
 fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
@@ -255,8 +358,19 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
 /// Non-cryptographic generator types of `rand`, `rand_pcg`,
 /// `rand_xorshift`, `rand_xoshiro`, `nanorand` and `oorandom`.
 const RUST_FAST_RNGS: &[&str] = &[
-    "SmallRng", "Pcg32", "Pcg64", "Pcg64Mcg", "Lcg64Xsh32", "XorShiftRng", "Xoshiro256PlusPlus",
-    "Xoshiro256StarStar", "Xoshiro128PlusPlus", "Xoroshiro128PlusPlus", "WyRand", "Rand32", "Rand64",
+    "SmallRng",
+    "Pcg32",
+    "Pcg64",
+    "Pcg64Mcg",
+    "Lcg64Xsh32",
+    "XorShiftRng",
+    "Xoshiro256PlusPlus",
+    "Xoshiro256StarStar",
+    "Xoshiro128PlusPlus",
+    "Xoroshiro128PlusPlus",
+    "WyRand",
+    "Rand32",
+    "Rand64",
 ];
 
 fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
@@ -265,7 +379,9 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let Some(parent) = ctx.ancestors.last() else {
         return;
     };
-    if parent.kind() == "scoped_identifier" || ctx.ancestors.iter().any(|a| a.kind() == "use_declaration") {
+    if parent.kind() == "scoped_identifier"
+        || ctx.ancestors.iter().any(|a| a.kind() == "use_declaration")
+    {
         return;
     }
     if rust_in_test_code(file, ctx.ancestors) {
@@ -298,7 +414,17 @@ impl Rule for InsecureRandomToken {
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let candidates: &[&str] = match language {
             Language::Python => &["random"],
-            Language::Rust => &["fastrand", "SmallRng", "Pcg", "XorShift", "Xoshiro", "Xoroshiro", "WyRand", "oorandom", "Lcg64"],
+            Language::Rust => &[
+                "fastrand",
+                "SmallRng",
+                "Pcg",
+                "XorShift",
+                "Xoshiro",
+                "Xoroshiro",
+                "WyRand",
+                "oorandom",
+                "Lcg64",
+            ],
             _ => &["Math.random"],
         };
         Some(vec![candidates.iter().map(|c| (*c).to_string()).collect()])
@@ -522,7 +648,10 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn messages(path: &str, kind: FileKind, code: &str) -> Vec<String> {
-        findings_of_rule("insecure-random-token", path, kind, code).into_iter().map(|f| f.message).collect()
+        findings_of_rule("insecure-random-token", path, kind, code)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
     }
 
     #[test]
@@ -530,7 +659,11 @@ mod tests {
         let code = "import random\n\ndef make(user):\n    user.api_key = str(random.random())\n";
         let found = messages("app/keys.py", FileKind::Python, code);
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("`random.random` makes `api_key`"), "{}", found[0]);
+        assert!(
+            found[0].starts_with("`random.random` makes `api_key`"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]
@@ -579,7 +712,12 @@ mod tests {
         "#;
         let found = messages("app/pin.py", FileKind::Python, code);
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].contains("the return value of `generate_pin`") || found[0].contains("`generate_pin`"), "{}", found[0]);
+        assert!(
+            found[0].contains("the return value of `generate_pin`")
+                || found[0].contains("`generate_pin`"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::crypto::{call_arguments, enclosing_function, enclosing_scope, mapping_entry, py_keyword, string_value, Arg};
+use crate::semantics::crypto::{
+    call_arguments, enclosing_function, enclosing_scope, mapping_entry, py_keyword, string_value,
+    Arg,
+};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::{callee_path, compact, rust_in_test_code, walk};
 use crate::source::SourceFile;
@@ -30,16 +33,56 @@ struct JwtVerificationDisabled {
     meta: RuleMeta,
 }
 
-const FORGE: &str = "anyone can forge a token with any claims (another user's `sub`, an admin role)";
+const FORGE: &str =
+    "anyone can forge a token with any claims (another user's `sub`, an admin role)";
 
 /// Texts that show a function uses token claims as an identity.
 const IDENTITY_EVIDENCE: &[&str] = &[
-    "[\"sub\"]", "['sub']", "get(\"sub\"", "get('sub'", ".sub", "req.user", "request.user", "res.locals.user",
-    "ctx.state.user", "g.user", "current_user", "[\"user_id\"]", "['user_id']", "get(\"user_id\"", "get('user_id'",
-    ".userId", ".user_id", "[\"email\"]", "['email']", ".email", "[\"role\"]", "['role']", ".role", "[\"roles\"]",
-    "['roles']", ".roles", ".isAdmin", "[\"is_admin\"]", "['is_admin']", "[\"scope\"]", "['scope']", ".permissions",
-    "[\"permissions\"]", "['permissions']", "findById(", "findUnique(", "findOne(", "objects.get(", "get_user",
-    "getUser", "load_user", "loadUser", "[\"username\"]", "['username']", ".username",
+    "[\"sub\"]",
+    "['sub']",
+    "get(\"sub\"",
+    "get('sub'",
+    ".sub",
+    "req.user",
+    "request.user",
+    "res.locals.user",
+    "ctx.state.user",
+    "g.user",
+    "current_user",
+    "[\"user_id\"]",
+    "['user_id']",
+    "get(\"user_id\"",
+    "get('user_id'",
+    ".userId",
+    ".user_id",
+    "[\"email\"]",
+    "['email']",
+    ".email",
+    "[\"role\"]",
+    "['role']",
+    ".role",
+    "[\"roles\"]",
+    "['roles']",
+    ".roles",
+    ".isAdmin",
+    "[\"is_admin\"]",
+    "['is_admin']",
+    "[\"scope\"]",
+    "['scope']",
+    ".permissions",
+    "[\"permissions\"]",
+    "['permissions']",
+    "findById(",
+    "findUnique(",
+    "findOne(",
+    "objects.get(",
+    "get_user",
+    "getUser",
+    "load_user",
+    "loadUser",
+    "[\"username\"]",
+    "['username']",
+    ".username",
 ];
 
 /// The first identity evidence in a function's text; `.sub` must end
@@ -104,8 +147,13 @@ fn py_function_verifies(file: &SourceFile, function: Node<'_>, except: Node<'_>)
         }
         if n.kind() == "call" && n.id() != except.id() {
             let decode = py_decode_library(file, n).is_some() && !py_unverified(file, n);
-            let named = callee_path(file, Language::Python, n)
-                .is_some_and(|c| c.rsplit('.').next().unwrap_or("").to_ascii_lowercase().contains("verify"));
+            let named = callee_path(file, Language::Python, n).is_some_and(|c| {
+                c.rsplit('.')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+                    .contains("verify")
+            });
             verifies = decode || named;
         }
         true
@@ -144,15 +192,16 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         match py_keyword(file, node, "algorithms") {
             Arg::Given(algorithms) => {
                 let text = file.text_of(algorithms);
-                let none = matches!(algorithms.kind(), "list" | "tuple" | "set")
-                    && {
-                        let mut cursor = algorithms.walk();
-                        let found = algorithms
-                            .named_children(&mut cursor)
-                            .any(|a| string_value(file, a).is_some_and(|v| v.eq_ignore_ascii_case("none")));
-                        found
-                    };
-                let from_header = ["[\"alg\"]", "['alg']", "get(\"alg\"", "get('alg'"].iter().any(|e| text.contains(e));
+                let none = matches!(algorithms.kind(), "list" | "tuple" | "set") && {
+                    let mut cursor = algorithms.walk();
+                    let found = algorithms.named_children(&mut cursor).any(|a| {
+                        string_value(file, a).is_some_and(|v| v.eq_ignore_ascii_case("none"))
+                    });
+                    found
+                };
+                let from_header = ["[\"alg\"]", "['alg']", "get(\"alg\"", "get('alg'"]
+                    .iter()
+                    .any(|e| text.contains(e));
                 if none {
                     report(
                         ctx,
@@ -175,7 +224,12 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 } else {
                     "python-jose then accepts whatever algorithm the token's header names that the key allows"
                 };
-                report(ctx, node, format!("`{call}` has no `algorithms=`: {why}"), PY_HELP);
+                report(
+                    ctx,
+                    node,
+                    format!("`{call}` has no `algorithms=`: {why}"),
+                    PY_HELP,
+                );
             }
             Arg::Unknown => {}
         }
@@ -186,10 +240,16 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         return;
     };
     let imports = file.imports();
-    if imports.binding(callee.split('.').next().unwrap_or(&callee)).is_none() {
+    if imports
+        .binding(callee.split('.').next().unwrap_or(&callee))
+        .is_none()
+    {
         return;
     }
-    if !matches!(imports.resolve(&callee).as_str(), "jose.jwt.get_unverified_claims" | "jose.jws.get_unverified_claims") {
+    if !matches!(
+        imports.resolve(&callee).as_str(),
+        "jose.jwt.get_unverified_claims" | "jose.jws.get_unverified_claims"
+    ) {
         return;
     }
     let Some(function) = enclosing_function(Language::Python, ctx.ancestors) else {
@@ -229,7 +289,10 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         return;
     };
     let imports = file.imports();
-    if imports.binding(callee.split('.').next().unwrap_or(&callee)).is_none() {
+    if imports
+        .binding(callee.split('.').next().unwrap_or(&callee))
+        .is_none()
+    {
         return;
     }
     let resolved = imports.resolve(&callee);
@@ -317,12 +380,17 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 return;
             };
             if function.kind() == "field_expression" {
-                let method = function.child_by_field_name("field").map_or("", |f| file.text_of(f));
+                let method = function
+                    .child_by_field_name("field")
+                    .map_or("", |f| file.text_of(f));
                 if method == "insecure_disable_signature_validation" {
                     report(
                         ctx,
                         node,
-                        format!("`{}` turns off the signature check of this `Validation`: {FORGE}", compact(file.text_of(node))),
+                        format!(
+                            "`{}` turns off the signature check of this `Validation`: {FORGE}",
+                            compact(file.text_of(node))
+                        ),
                         RUST_HELP,
                     );
                 }
@@ -332,27 +400,46 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 return;
             };
             let last = path.rsplit("::").next().unwrap_or("");
-            if !matches!(last, "dangerous_insecure_decode" | "dangerous_insecure_decode_with_validation" | "dangerous_unsafe_decode" | "insecure_decode") {
+            if !matches!(
+                last,
+                "dangerous_insecure_decode"
+                    | "dangerous_insecure_decode_with_validation"
+                    | "dangerous_unsafe_decode"
+                    | "insecure_decode"
+            ) {
                 return;
             }
             let function = enclosing_function(Language::Rust, ctx.ancestors);
             if function.is_some_and(|f| rust_calls_decode(file.text_of(f))) {
                 return;
             }
-            report(ctx, node, format!("`{path}` reads the claims without checking the signature: {FORGE}"), RUST_HELP);
+            report(
+                ctx,
+                node,
+                format!("`{path}` reads the claims without checking the signature: {FORGE}"),
+                RUST_HELP,
+            );
         }
         "assignment_expression" => {
-            let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
                 return;
             };
             if left.kind() != "field_expression" || file.text_of(right) != "false" {
                 return;
             }
-            let field = left.child_by_field_name("field").map_or("", |f| file.text_of(f));
+            let field = left
+                .child_by_field_name("field")
+                .map_or("", |f| file.text_of(f));
             rust_report_field(ctx, node, field);
         }
         "field_initializer" => {
-            let (Some(field), Some(value)) = (node.child_by_field_name("field"), node.child_by_field_name("value")) else {
+            let (Some(field), Some(value)) = (
+                node.child_by_field_name("field"),
+                node.child_by_field_name("value"),
+            ) else {
                 return;
             };
             if file.text_of(value) != "false" {
@@ -382,7 +469,12 @@ fn rust_report_field(ctx: &mut NodeContext<'_>, node: Node<'_>, field: &str) {
             format!("`{text}` accepts expired tokens, so a leaked token never stops working"),
             RUST_HELP,
         ),
-        "validate_signature" => report(ctx, node, format!("`{text}` turns off the signature check: {FORGE}"), RUST_HELP),
+        "validate_signature" => report(
+            ctx,
+            node,
+            format!("`{text}` turns off the signature check: {FORGE}"),
+            RUST_HELP,
+        ),
         _ => {}
     }
 }
@@ -650,7 +742,10 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn messages(path: &str, kind: FileKind, code: &str) -> Vec<String> {
-        findings_of_rule("jwt-verification-disabled", path, kind, code).into_iter().map(|f| f.message).collect()
+        findings_of_rule("jwt-verification-disabled", path, kind, code)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
     }
 
     #[test]
@@ -658,7 +753,13 @@ mod tests {
         let code = "import jwt\n\ndef f(t):\n    return jwt.decode(t, KEY, verify=False)\n\ndef g(t):\n    return jwt.decode(t, KEY, algorithms=['HS256'], options={'verify_exp': False})\n\ndef h(t):\n    return jwt.decode(t, KEY, algorithms=['none'])\n";
         let found = messages("app/auth.py", FileKind::Python, code);
         assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].starts_with("`jwt.decode(..., verify=False)` accepts the token without checking its signature"), "{}", found[0]);
+        assert!(
+            found[0].starts_with(
+                "`jwt.decode(..., verify=False)` accepts the token without checking its signature"
+            ),
+            "{}",
+            found[0]
+        );
         assert!(found[1].contains("verify_exp"), "{}", found[1]);
         assert!(found[2].contains("`none` algorithm"), "{}", found[2]);
     }
@@ -697,6 +798,10 @@ mod tests {
         let found = messages("src/auth.rs", FileKind::Rust, code);
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].contains("validate_exp:false"), "{}", found[0]);
-        assert!(found[1].contains("dangerous_insecure_decode"), "{}", found[1]);
+        assert!(
+            found[1].contains("dangerous_insecure_decode"),
+            "{}",
+            found[1]
+        );
     }
 }

@@ -12,7 +12,9 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::crypto::{call_arguments, enclosing_scope, mapping_entry, py_keyword, py_positional, Arg};
+use crate::semantics::crypto::{
+    call_arguments, enclosing_scope, mapping_entry, py_keyword, py_positional, Arg,
+};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::{callee_path, compact, rust_in_test_code, walk};
 use crate::source::SourceFile;
@@ -45,16 +47,30 @@ fn from_arg(arg: Arg<'_>) -> Expiry {
 }
 
 /// The value last bound to `name` in `scope` before `before`.
-fn local_value<'t>(file: &SourceFile, scope: Node<'t>, name: &str, before: usize) -> Option<Node<'t>> {
+fn local_value<'t>(
+    file: &SourceFile,
+    scope: Node<'t>,
+    name: &str,
+    before: usize,
+) -> Option<Node<'t>> {
     let mut value = None;
     walk(scope, |n| {
         if n.start_byte() >= before {
             return false;
         }
         let (target, bound) = match n.kind() {
-            "assignment" | "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
-            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
-            "let_declaration" => (n.child_by_field_name("pattern"), n.child_by_field_name("value")),
+            "assignment" | "assignment_expression" => (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ),
+            "variable_declarator" => (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ),
+            "let_declaration" => (
+                n.child_by_field_name("pattern"),
+                n.child_by_field_name("value"),
+            ),
             _ => return true,
         };
         if let (Some(target), Some(bound)) = (target, bound) {
@@ -84,7 +100,12 @@ fn exp_added_later(file: &SourceFile, scope: Node<'_>, name: &str) -> bool {
 }
 
 /// Judges a payload expression: a literal, or a local bound to one.
-fn payload_expiry(file: &SourceFile, language: Language, payload: Node<'_>, ancestors: &[Node<'_>]) -> Expiry {
+fn payload_expiry(
+    file: &SourceFile,
+    language: Language,
+    payload: Node<'_>,
+    ancestors: &[Node<'_>],
+) -> Expiry {
     let literal = |node: Node<'_>| -> Expiry {
         match node.kind() {
             "dictionary" | "object" => from_arg(mapping_entry(file, node, "exp")),
@@ -125,7 +146,10 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         return;
     };
     let imports = file.imports();
-    if imports.binding(callee.split('.').next().unwrap_or(&callee)).is_none() {
+    if imports
+        .binding(callee.split('.').next().unwrap_or(&callee))
+        .is_none()
+    {
         return;
     }
     let keyword = match imports.resolve(&callee).as_str() {
@@ -144,7 +168,12 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         return;
     };
     if payload_expiry(file, Language::Python, payload, ctx.ancestors) == Expiry::Missing {
-        report(ctx, node, &format!("`{callee}` signs a payload without an `exp` claim"), PY_HELP);
+        report(
+            ctx,
+            node,
+            &format!("`{callee}` signs a payload without an `exp` claim"),
+            PY_HELP,
+        );
     }
 }
 
@@ -169,12 +198,19 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         let mut current = node;
         for parent in ctx.ancestors.iter().rev() {
             match parent.kind() {
-                "member_expression" if parent.child_by_field_name("object").is_some_and(|o| o.id() == current.id()) => {
+                "member_expression"
+                    if parent
+                        .child_by_field_name("object")
+                        .is_some_and(|o| o.id() == current.id()) =>
+                {
                     if let Some(property) = parent.child_by_field_name("property") {
                         methods.push(file.text_of(property));
                     }
                 }
-                "call_expression" if parent.child_by_field_name("function").is_some_and(|f| f.id() == current.id()) => {}
+                "call_expression"
+                    if parent
+                        .child_by_field_name("function")
+                        .is_some_and(|f| f.id() == current.id()) => {}
                 "parenthesized_expression" => {}
                 _ => break,
             }
@@ -184,7 +220,9 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
             return;
         }
         let payload = call_arguments(node).first().copied();
-        let expiry = payload.map_or(Expiry::Missing, |p| payload_expiry(file, Language::JavaScript, p, ctx.ancestors));
+        let expiry = payload.map_or(Expiry::Missing, |p| {
+            payload_expiry(file, Language::JavaScript, p, ctx.ancestors)
+        });
         if expiry == Expiry::Missing {
             report(ctx, node, "`new SignJWT(...)...sign()` has no `.setExpirationTime(...)` and its payload no `exp`", JS_HELP);
         }
@@ -193,7 +231,11 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let Some(callee) = callee_path(file, Language::JavaScript, node) else {
         return;
     };
-    if imports.binding(callee.split('.').next().unwrap_or(&callee)).is_none() || imports.resolve(&callee) != "jsonwebtoken.sign" {
+    if imports
+        .binding(callee.split('.').next().unwrap_or(&callee))
+        .is_none()
+        || imports.resolve(&callee) != "jsonwebtoken.sign"
+    {
         return;
     }
     let args = call_arguments(node);
@@ -203,14 +245,26 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let options = match args.get(2) {
         None => Expiry::Missing,
         Some(o) if o.kind() == "object" => from_arg(mapping_entry(file, *o, "expiresIn")),
-        Some(o) if matches!(o.kind(), "arrow_function" | "function_expression" | "function") => Expiry::Missing,
+        Some(o)
+            if matches!(
+                o.kind(),
+                "arrow_function" | "function_expression" | "function"
+            ) =>
+        {
+            Expiry::Missing
+        }
         Some(_) => Expiry::Unknown,
     };
     if options != Expiry::Missing {
         return;
     }
     if payload_expiry(file, Language::JavaScript, *payload, ctx.ancestors) == Expiry::Missing {
-        report(ctx, node, &format!("`{callee}` has no `expiresIn` option and its payload no `exp`"), JS_HELP);
+        report(
+            ctx,
+            node,
+            &format!("`{callee}` has no `expiresIn` option and its payload no `exp`"),
+            JS_HELP,
+        );
     }
 }
 
@@ -221,10 +275,16 @@ const RUST_HELP: &str = "add `exp: usize` (seconds since the epoch) to the claim
 /// The type name of a Rust claims expression: `Claims { .. }`,
 /// `Claims::new(..)`, or a local bound to one (or annotated `: Claims`).
 fn rust_claims_type(file: &SourceFile, expr: Node<'_>, ancestors: &[Node<'_>]) -> Option<String> {
-    let expr = if expr.kind() == "reference_expression" { expr.child_by_field_name("value")? } else { expr };
+    let expr = if expr.kind() == "reference_expression" {
+        expr.child_by_field_name("value")?
+    } else {
+        expr
+    };
     let of_value = |value: Node<'_>| -> Option<String> {
         match value.kind() {
-            "struct_expression" => value.child_by_field_name("name").map(|n| compact(file.text_of(n))),
+            "struct_expression" => value
+                .child_by_field_name("name")
+                .map(|n| compact(file.text_of(n))),
             "call_expression" => {
                 let path = callee_path(file, Language::Rust, value)?;
                 let (ty, method) = path.rsplit_once("::")?;
@@ -243,7 +303,10 @@ fn rust_claims_type(file: &SourceFile, expr: Node<'_>, ancestors: &[Node<'_>]) -
         if n.start_byte() >= expr.start_byte() {
             return false;
         }
-        if n.kind() == "let_declaration" && n.child_by_field_name("pattern").is_some_and(|p| file.text_of(p) == name) {
+        if n.kind() == "let_declaration"
+            && n.child_by_field_name("pattern")
+                .is_some_and(|p| file.text_of(p) == name)
+        {
             found = n
                 .child_by_field_name("type")
                 .map(|t| compact(file.text_of(t)))
@@ -262,7 +325,10 @@ fn rust_struct_has_exp(file: &SourceFile, root: Node<'_>, name: &str) -> Option<
         if result.is_some() {
             return false;
         }
-        if n.kind() == "struct_item" && n.child_by_field_name("name").is_some_and(|s| file.text_of(s) == name) {
+        if n.kind() == "struct_item"
+            && n.child_by_field_name("name")
+                .is_some_and(|s| file.text_of(s) == name)
+        {
             let body = n.child_by_field_name("body");
             let text = body.map_or("", |b| file.text_of(b));
             if text.contains("flatten") {
@@ -273,7 +339,11 @@ fn rust_struct_has_exp(file: &SourceFile, root: Node<'_>, name: &str) -> Option<
             if let Some(body) = body {
                 let mut cursor = body.walk();
                 for field in body.named_children(&mut cursor) {
-                    if field.kind() == "field_declaration" && field.child_by_field_name("name").is_some_and(|f| file.text_of(f) == "exp") {
+                    if field.kind() == "field_declaration"
+                        && field
+                            .child_by_field_name("name")
+                            .is_some_and(|f| file.text_of(f) == "exp")
+                    {
                         has = true;
                     }
                 }
@@ -553,7 +623,10 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn messages(path: &str, kind: FileKind, code: &str) -> Vec<String> {
-        findings_of_rule("jwt-without-expiry", path, kind, code).into_iter().map(|f| f.message).collect()
+        findings_of_rule("jwt-without-expiry", path, kind, code)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
     }
 
     #[test]
@@ -569,7 +642,11 @@ mod tests {
         "#;
         let found = messages("app/tokens.py", FileKind::Python, code);
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("`jwt.encode` signs a payload without an `exp` claim"), "{}", found[0]);
+        assert!(
+            found[0].starts_with("`jwt.encode` signs a payload without an `exp` claim"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]

@@ -63,7 +63,11 @@ impl Weakness {
 fn classify_name(name: &str) -> Option<Weakness> {
     let name = name.trim().to_ascii_lowercase().replace('_', "-");
     let name = name.as_str();
-    if name.starts_with("des-ede") || name.starts_with("des3") || name.starts_with("3des") || name == "tripledes" {
+    if name.starts_with("des-ede")
+        || name.starts_with("des3")
+        || name.starts_with("3des")
+        || name == "tripledes"
+    {
         Some(Weakness::TripleDes)
     } else if name.starts_with("des") || name == "desx" {
         Some(Weakness::Des)
@@ -88,7 +92,10 @@ fn report(ctx: &mut NodeContext<'_>, node: Node<'_>, call: &str, weakness: Weakn
     ctx.report(
         Diagnostic::new(
             node.byte_range(),
-            format!("`{call}` encrypts with a broken cipher or mode: {}", weakness.why()),
+            format!(
+                "`{call}` encrypts with a broken cipher or mode: {}",
+                weakness.why()
+            ),
         )
         .help(help),
     );
@@ -124,7 +131,11 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 _ => None,
             };
             let ecb = call_arguments(node).into_iter().any(|arg| {
-                let value = if arg.kind() == "keyword_argument" { arg.child_by_field_name("value") } else { Some(arg) };
+                let value = if arg.kind() == "keyword_argument" {
+                    arg.child_by_field_name("value")
+                } else {
+                    Some(arg)
+                };
                 value.is_some_and(|v| {
                     let text = compact(file.text_of(v));
                     text == "MODE_ECB" || text.ends_with(".MODE_ECB")
@@ -134,7 +145,13 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
             if let Some(weakness) = weakness {
                 report(ctx, node, &shown, weakness, PY_HELP);
             } else if ecb {
-                report(ctx, node, &format!("{algorithm}.new(..., {algorithm}.MODE_ECB)"), Weakness::Ecb, PY_HELP);
+                report(
+                    ctx,
+                    node,
+                    &format!("{algorithm}.new(..., {algorithm}.MODE_ECB)"),
+                    Weakness::Ecb,
+                    PY_HELP,
+                );
             }
         }
         // pyca/cryptography: `Cipher(algorithms.TripleDES(key), modes.CBC(iv))`.
@@ -148,12 +165,22 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 _ => None,
             };
             if let Some(weakness) = weakness {
-                report(ctx, node, &format!("algorithms.{algorithm}"), weakness, PY_HELP);
+                report(
+                    ctx,
+                    node,
+                    &format!("algorithms.{algorithm}"),
+                    weakness,
+                    PY_HELP,
+                );
             }
         }
-        ["cryptography", .., "modes", "ECB"] => report(ctx, node, "modes.ECB()", Weakness::Ecb, PY_HELP),
+        ["cryptography", .., "modes", "ECB"] => {
+            report(ctx, node, "modes.ECB()", Weakness::Ecb, PY_HELP)
+        }
         ["pyDes", "des"] => report(ctx, node, "pyDes.des", Weakness::Des, PY_HELP),
-        ["pyDes", "triple_des"] => report(ctx, node, "pyDes.triple_des", Weakness::TripleDes, PY_HELP),
+        ["pyDes", "triple_des"] => {
+            report(ctx, node, "pyDes.triple_des", Weakness::TripleDes, PY_HELP)
+        }
         _ => {}
     }
 }
@@ -176,13 +203,23 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let first_string = args.first().and_then(|a| string_value(file, *a));
     match segments.as_slice() {
         // Node's crypto (imported, or the CommonJS global in scripts).
-        ["crypto", function @ ("createCipheriv" | "createDecipheriv")] if imported || head == "crypto" => {
+        ["crypto", function @ ("createCipheriv" | "createDecipheriv")]
+            if imported || head == "crypto" =>
+        {
             if let Some(weakness) = first_string.and_then(classify_name) {
                 let algorithm = first_string.unwrap_or_default();
-                report(ctx, node, &format!("{function}('{algorithm}')"), weakness, JS_HELP);
+                report(
+                    ctx,
+                    node,
+                    &format!("{function}('{algorithm}')"),
+                    weakness,
+                    JS_HELP,
+                );
             }
         }
-        ["crypto", function @ ("createCipher" | "createDecipher")] if imported || head == "crypto" => {
+        ["crypto", function @ ("createCipher" | "createDecipher")]
+            if imported || head == "crypto" =>
+        {
             ctx.report(
                 Diagnostic::new(
                     node.byte_range(),
@@ -206,16 +243,34 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 matches!(mapping_entry(file, *options, "mode"), Arg::Given(v) if compact(file.text_of(v)).ends_with("mode.ECB"))
             });
             if let Some(weakness) = weakness {
-                report(ctx, node, &format!("CryptoJS.{algorithm}.{}", segments[2]), weakness, JS_HELP);
+                report(
+                    ctx,
+                    node,
+                    &format!("CryptoJS.{algorithm}.{}", segments[2]),
+                    weakness,
+                    JS_HELP,
+                );
             } else if ecb {
-                report(ctx, node, &format!("CryptoJS.{algorithm}.{} with mode ECB", segments[2]), Weakness::Ecb, JS_HELP);
+                report(
+                    ctx,
+                    node,
+                    &format!("CryptoJS.{algorithm}.{} with mode ECB", segments[2]),
+                    Weakness::Ecb,
+                    JS_HELP,
+                );
             }
         }
         // node-forge: `forge.cipher.createCipher('3DES-CBC', key)`.
         ["node-forge", "cipher", function @ ("createCipher" | "createDecipher")] if imported => {
             if let Some(weakness) = first_string.and_then(classify_name) {
                 let algorithm = first_string.unwrap_or_default();
-                report(ctx, node, &format!("forge.cipher.{function}('{algorithm}')"), weakness, JS_HELP);
+                report(
+                    ctx,
+                    node,
+                    &format!("forge.cipher.{function}('{algorithm}')"),
+                    weakness,
+                    JS_HELP,
+                );
             }
         }
         _ => {}
@@ -259,8 +314,15 @@ fn rust_weak_type(file: &SourceFile, text: &str) -> Option<(String, Weakness)> {
                 return Some(((*ty).to_string(), *weakness));
             }
         }
-        if krate == "ecb" && resolved.split("::").any(|s| matches!(s, "Encryptor" | "Decryptor" | "Encryptor2" | "Decryptor2")) {
-            let role = resolved.split("::").find(|s| s.starts_with("Encryptor") || s.starts_with("Decryptor")).unwrap_or(last);
+        if krate == "ecb"
+            && resolved
+                .split("::")
+                .any(|s| matches!(s, "Encryptor" | "Decryptor" | "Encryptor2" | "Decryptor2"))
+        {
+            let role = resolved
+                .split("::")
+                .find(|s| s.starts_with("Encryptor") || s.starts_with("Decryptor"))
+                .unwrap_or(last);
             return Some((format!("ecb::{role}"), Weakness::Ecb));
         }
     }
@@ -279,9 +341,17 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
             return;
         };
         if let Some((_, weakness)) = rust_weak_type(file, file.text_of(ty)) {
-            let alias = node.child_by_field_name("name").map_or("", |n| file.text_of(n));
+            let alias = node
+                .child_by_field_name("name")
+                .map_or("", |n| file.text_of(n));
             let target = compact(file.text_of(ty));
-            report(ctx, node, &format!("type {alias} = {target}"), weakness, RUST_HELP);
+            report(
+                ctx,
+                node,
+                &format!("type {alias} = {target}"),
+                weakness,
+                RUST_HELP,
+            );
         }
         return;
     }
@@ -296,7 +366,10 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     // openssl: `Cipher::des_ede3_cbc()`, `Cipher::rc4()`, `Cipher::aes_128_ecb()`.
     let imports = file.imports();
     let resolved = imports.resolve(&text);
-    if resolved.starts_with("openssl::") || (text.starts_with("Cipher::") && imports.modules().iter().any(|m| m.starts_with("openssl"))) {
+    if resolved.starts_with("openssl::")
+        || (text.starts_with("Cipher::")
+            && imports.modules().iter().any(|m| m.starts_with("openssl")))
+    {
         if resolved.contains("Cipher::") {
             if let Some(weakness) = classify_name(last) {
                 report(ctx, node, &format!("Cipher::{last}()"), weakness, RUST_HELP);
@@ -325,7 +398,9 @@ impl Rule for WeakCipher {
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let candidates: &[&str] = match language {
             Language::Python => &["DES", "ARC4", "ARC2", "Blowfish", "CAST", "ECB", "pyDes"],
-            Language::Rust => &["des", "rc4", "Rc4", "rc2", "blowfish", "cast5", "idea", "ecb", "Cipher::"],
+            Language::Rust => &[
+                "des", "rc4", "Rc4", "rc2", "blowfish", "cast5", "idea", "ecb", "Cipher::",
+            ],
             _ => &["createCipher", "createDecipher", "crypto-js", "node-forge"],
         };
         Some(vec![candidates.iter().map(|c| (*c).to_string()).collect()])
@@ -547,7 +622,10 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn messages(path: &str, kind: FileKind, code: &str) -> Vec<String> {
-        findings_of_rule("weak-cipher", path, kind, code).into_iter().map(|f| f.message).collect()
+        findings_of_rule("weak-cipher", path, kind, code)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
     }
 
     #[test]
@@ -558,7 +636,11 @@ mod tests {
             "from Cryptodome.Cipher import ARC4\ndef enc(k, d):\n    return ARC4.new(k).encrypt(d)\n",
         );
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("`ARC4.new` encrypts with a broken cipher"), "{}", found[0]);
+        assert!(
+            found[0].starts_with("`ARC4.new` encrypts with a broken cipher"),
+            "{}",
+            found[0]
+        );
         assert!(found[0].contains("RC4"));
     }
 
@@ -584,7 +666,11 @@ mod tests {
         let found = messages("src/enc.rs", FileKind::Rust, code);
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].contains("ecb::Encryptor::new"), "{}", found[0]);
-        assert!(found[1].contains("Blowfish::new_from_slices"), "{}", found[1]);
+        assert!(
+            found[1].contains("Blowfish::new_from_slices"),
+            "{}",
+            found[1]
+        );
     }
 
     #[test]

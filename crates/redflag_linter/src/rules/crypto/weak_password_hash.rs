@@ -14,7 +14,9 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::crypto::{call_arguments, enclosing_scope, is_password_like, py_keyword, py_positional, string_value, Arg};
+use crate::semantics::crypto::{
+    call_arguments, enclosing_scope, is_password_like, py_keyword, py_positional, string_value, Arg,
+};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::{callee_path, compact, rust_in_test_code, walk};
 use crate::source::SourceFile;
@@ -37,9 +39,15 @@ fn password_name(file: &SourceFile, node: Node<'_>) -> Option<String> {
             return false;
         }
         match n.kind() {
-            "identifier" | "property_identifier" | "field_identifier" | "shorthand_property_identifier" => {
+            "identifier"
+            | "property_identifier"
+            | "field_identifier"
+            | "shorthand_property_identifier" => {
                 let name = file.text_of(n);
-                let called = file.text.get(n.end_byte()..).is_some_and(|rest| rest.trim_start().starts_with('('));
+                let called = file
+                    .text
+                    .get(n.end_byte()..)
+                    .is_some_and(|rest| rest.trim_start().starts_with('('));
                 if !called && is_password_like(name) {
                     found = Some(name.to_string());
                 }
@@ -47,7 +55,8 @@ fn password_name(file: &SourceFile, node: Node<'_>) -> Option<String> {
             }
             "string" | "string_literal" => {
                 if let Some(value) = string_value(file, n) {
-                    let word = !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || c == '_');
+                    let word =
+                        !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || c == '_');
                     if word && is_password_like(value) {
                         found = Some(format!("{value:?}"));
                     }
@@ -65,7 +74,13 @@ fn password_name(file: &SourceFile, node: Node<'_>) -> Option<String> {
 /// In the function around `ancestors`, the value last bound to `name`
 /// before `before` (`h = hashlib.sha256()`, `const hash = createHash(..)`,
 /// `let mut hasher = Sha256::new();`).
-fn local_value<'t>(file: &SourceFile, language: Language, ancestors: &[Node<'t>], name: &str, before: usize) -> Option<Node<'t>> {
+fn local_value<'t>(
+    file: &SourceFile,
+    language: Language,
+    ancestors: &[Node<'t>],
+    name: &str,
+    before: usize,
+) -> Option<Node<'t>> {
     let scope = enclosing_scope(language, ancestors).or_else(|| ancestors.first().copied())?;
     let mut value = None;
     walk(scope, |n| {
@@ -73,9 +88,18 @@ fn local_value<'t>(file: &SourceFile, language: Language, ancestors: &[Node<'t>]
             return false;
         }
         let (target, bound) = match n.kind() {
-            "assignment" | "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
-            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
-            "let_declaration" => (n.child_by_field_name("pattern"), n.child_by_field_name("value")),
+            "assignment" | "assignment_expression" => (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ),
+            "variable_declarator" => (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ),
+            "let_declaration" => (
+                n.child_by_field_name("pattern"),
+                n.child_by_field_name("value"),
+            ),
             _ => return true,
         };
         if let (Some(target), Some(bound)) = (target, bound) {
@@ -89,7 +113,14 @@ fn local_value<'t>(file: &SourceFile, language: Language, ancestors: &[Node<'t>]
     value
 }
 
-fn report(ctx: &mut NodeContext<'_>, node: Node<'_>, call: &str, digest: &str, password: &str, help: &str) {
+fn report(
+    ctx: &mut NodeContext<'_>,
+    node: Node<'_>,
+    call: &str,
+    digest: &str,
+    password: &str,
+    help: &str,
+) {
     ctx.report(
         Diagnostic::new(
             node.byte_range(),
@@ -106,8 +137,8 @@ fn report(ctx: &mut NodeContext<'_>, node: Node<'_>, call: &str, digest: &str, p
 const PY_HELP: &str = "hash passwords with a slow, salted password hash: `argon2.PasswordHasher().hash(password)` (argon2-cffi), `bcrypt.hashpw(password.encode(), bcrypt.gensalt())`, passlib `CryptContext(schemes=[\"argon2\"])` or Django's `make_password`; with the standard library only, `hashlib.scrypt(password.encode(), salt=os.urandom(16), n=2**14, r=8, p=1)`";
 
 const PY_DIGESTS: &[&str] = &[
-    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512",
-    "blake2b", "blake2s", "new",
+    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384",
+    "sha3_512", "blake2b", "blake2s", "new",
 ];
 
 /// The digest a Python call constructs (`hashlib.sha256(..)` → `SHA256`,
@@ -123,11 +154,14 @@ fn py_digest(file: &SourceFile, call: Node<'_>) -> Option<String> {
     if !PY_DIGESTS.contains(&function) {
         return None;
     }
-    if matches!(py_keyword(file, call, "usedforsecurity"), Arg::Given(v) if file.text_of(v) == "False") {
+    if matches!(py_keyword(file, call, "usedforsecurity"), Arg::Given(v) if file.text_of(v) == "False")
+    {
         return None;
     }
     if function == "new" {
-        let name = py_positional(call).first().and_then(|a| string_value(file, *a))?;
+        let name = py_positional(call)
+            .first()
+            .and_then(|a| string_value(file, *a))?;
         return Some(name.to_ascii_uppercase());
     }
     Some(function.to_ascii_uppercase().replace("SHA3_", "SHA3-"))
@@ -139,19 +173,33 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         return;
     };
     // `h.update(password)` on a digest object built in this function.
-    if function.kind() == "attribute" && function.child_by_field_name("attribute").is_some_and(|a| file.text_of(a) == "update") {
+    if function.kind() == "attribute"
+        && function
+            .child_by_field_name("attribute")
+            .is_some_and(|a| file.text_of(a) == "update")
+    {
         let Some(receiver) = function.child_by_field_name("object") else {
             return;
         };
         let constructor = if receiver.kind() == "call" {
             Some(receiver)
         } else {
-            local_value(file, Language::Python, ctx.ancestors, file.text_of(receiver), node.start_byte()).filter(|v| v.kind() == "call")
+            local_value(
+                file,
+                Language::Python,
+                ctx.ancestors,
+                file.text_of(receiver),
+                node.start_byte(),
+            )
+            .filter(|v| v.kind() == "call")
         };
         let Some(digest) = constructor.and_then(|c| py_digest(file, c)) else {
             return;
         };
-        if let Some(password) = py_positional(node).first().and_then(|a| password_name(file, *a)) {
+        if let Some(password) = py_positional(node)
+            .first()
+            .and_then(|a| password_name(file, *a))
+        {
             let call = format!("{}.update", file.text_of(receiver));
             report(ctx, node, &call, &digest, &password, PY_HELP);
         }
@@ -161,7 +209,11 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         return;
     };
     let positional = py_positional(node);
-    let data = if digest.is_empty() { None } else { positional.get(usize::from(is_hashlib_new(file, node))) };
+    let data = if digest.is_empty() {
+        None
+    } else {
+        positional.get(usize::from(is_hashlib_new(file, node)))
+    };
     if let Some(password) = data.and_then(|a| password_name(file, *a)) {
         let call = callee_path(file, Language::Python, node).unwrap_or_default();
         report(ctx, node, &call, &digest, &password, PY_HELP);
@@ -169,7 +221,8 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
 }
 
 fn is_hashlib_new(file: &SourceFile, call: Node<'_>) -> bool {
-    callee_path(file, Language::Python, call).is_some_and(|c| file.imports().resolve(&c) == "hashlib.new")
+    callee_path(file, Language::Python, call)
+        .is_some_and(|c| file.imports().resolve(&c) == "hashlib.new")
 }
 
 // ---------------------------------------------------------------- JS / TS
@@ -201,7 +254,9 @@ fn js_create_hash(file: &SourceFile, call: Node<'_>) -> Option<String> {
     if resolved != "crypto.createHash" {
         return None;
     }
-    let algorithm = call_arguments(call).first().and_then(|a| string_value(file, *a))?;
+    let algorithm = call_arguments(call)
+        .first()
+        .and_then(|a| string_value(file, *a))?;
     Some(algorithm.to_ascii_uppercase())
 }
 
@@ -212,14 +267,24 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     };
     let args = call_arguments(node);
     let first_password = || args.first().and_then(|a| password_name(file, *a));
-    if function.kind() == "member_expression" && function.child_by_field_name("property").is_some_and(|p| file.text_of(p) == "update") {
+    if function.kind() == "member_expression"
+        && function
+            .child_by_field_name("property")
+            .is_some_and(|p| file.text_of(p) == "update")
+    {
         let Some(receiver) = function.child_by_field_name("object") else {
             return;
         };
         let constructor = if receiver.kind() == "call_expression" {
             Some(receiver)
         } else {
-            local_value(file, Language::JavaScript, ctx.ancestors, file.text_of(receiver), node.start_byte())
+            local_value(
+                file,
+                Language::JavaScript,
+                ctx.ancestors,
+                file.text_of(receiver),
+                node.start_byte(),
+            )
         };
         let Some(digest) = constructor.and_then(|c| js_create_hash(file, c)) else {
             return;
@@ -242,10 +307,16 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let resolved = imports.resolve(&callee);
     let digest = if imports.binding(head).is_none() {
         None
-    } else if let Some((_, digest)) = JS_DIGEST_MODULES.iter().find(|(m, _)| resolved == *m || resolved.strip_prefix(m).is_some_and(|r| r.starts_with('.'))) {
+    } else if let Some((_, digest)) = JS_DIGEST_MODULES.iter().find(|(m, _)| {
+        resolved == *m || resolved.strip_prefix(m).is_some_and(|r| r.starts_with('.'))
+    }) {
         Some((*digest).to_string())
     } else if let Some(function) = resolved.strip_prefix("crypto-js.") {
-        matches!(function, "MD5" | "SHA1" | "SHA224" | "SHA256" | "SHA384" | "SHA512" | "SHA3" | "RIPEMD160").then(|| function.to_string())
+        matches!(
+            function,
+            "MD5" | "SHA1" | "SHA224" | "SHA256" | "SHA384" | "SHA512" | "SHA3" | "RIPEMD160"
+        )
+        .then(|| function.to_string())
     } else {
         None
     };
@@ -257,7 +328,10 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     }
     // Web Crypto: `crypto.subtle.digest("SHA-256", encoder.encode(password))`.
     if callee.ends_with("subtle.digest") {
-        let algorithm = args.first().and_then(|a| string_value(file, *a)).unwrap_or("SHA");
+        let algorithm = args
+            .first()
+            .and_then(|a| string_value(file, *a))
+            .unwrap_or("SHA");
         if let Some(password) = args.get(1).and_then(|a| password_name(file, *a)) {
             report(ctx, node, &callee, algorithm, &password, JS_HELP);
         }
@@ -292,9 +366,10 @@ fn rust_digest(path: &str) -> Option<&'static str> {
         [.., "md5", "compute"] => Some("MD5"),
         [.., "sha256", "digest"] => Some("SHA-256"),
         [.., "blake3", "hash"] => Some("BLAKE3"),
-        [.., ty, "new" | "default" | "digest" | "new_with_prefix"] => {
-            RUST_DIGESTS.iter().find(|(t, _)| t == ty).map(|(_, name)| *name)
-        }
+        [.., ty, "new" | "default" | "digest" | "new_with_prefix"] => RUST_DIGESTS
+            .iter()
+            .find(|(t, _)| t == ty)
+            .map(|(_, name)| *name),
         _ => None,
     }
 }
@@ -313,7 +388,9 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     };
     if function.kind() == "field_expression" {
         // `hasher.update(password)`, `Sha256::new().chain_update(password)`.
-        let method = function.child_by_field_name("field").map_or("", |f| file.text_of(f));
+        let method = function
+            .child_by_field_name("field")
+            .map_or("", |f| file.text_of(f));
         if !matches!(method, "update" | "chain_update" | "input" | "chain") {
             return;
         }
@@ -323,7 +400,13 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         let constructor = if receiver.kind() == "call_expression" {
             Some(receiver)
         } else {
-            local_value(file, Language::Rust, ctx.ancestors, file.text_of(receiver), node.start_byte())
+            local_value(
+                file,
+                Language::Rust,
+                ctx.ancestors,
+                file.text_of(receiver),
+                node.start_byte(),
+            )
         };
         let digest = constructor
             .filter(|c| c.kind() == "call_expression")
@@ -345,7 +428,11 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     }
     if let Some(digest) = rust_digest(&resolved) {
         report(ctx, node, &path, digest, &password, RUST_HELP);
-    } else if resolved.ends_with("digest::digest") && args.first().is_some_and(|a| file.text_of(*a).contains("SHA")) {
+    } else if resolved.ends_with("digest::digest")
+        && args
+            .first()
+            .is_some_and(|a| file.text_of(*a).contains("SHA"))
+    {
         // ring: `digest::digest(&digest::SHA256, password.as_bytes())`.
         if let Some(password) = args.get(1).and_then(|a| password_name(file, *a)) {
             report(ctx, node, &path, "SHA-2", &password, RUST_HELP);
@@ -365,9 +452,14 @@ impl Rule for WeakPasswordHash {
 
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let (digests, passwords): (&[&str], &[&str]) = match language {
-            Language::Python => (&["hashlib"], &["pass", "pwd", "Pass", "PASS", "secret", "SECRET", "Secret"]),
+            Language::Python => (
+                &["hashlib"],
+                &["pass", "pwd", "Pass", "PASS", "secret", "SECRET", "Secret"],
+            ),
             Language::Rust => (
-                &["md5", "Md5", "Sha", "sha", "blake", "Blake", "Keccak", "digest"],
+                &[
+                    "md5", "Md5", "Sha", "sha", "blake", "Blake", "Keccak", "digest",
+                ],
                 &["pass", "pwd", "Pass", "PASS", "secret", "Secret", "SECRET"],
             ),
             _ => (
@@ -380,7 +472,11 @@ impl Rule for WeakPasswordHash {
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {
-        let kind = if language == Language::Python { "call" } else { "call_expression" };
+        let kind = if language == Language::Python {
+            "call"
+        } else {
+            "call_expression"
+        };
         vec![kind.to_string()]
     }
 
@@ -618,7 +714,10 @@ mod tests {
     use redflag_syntax::FileKind;
 
     fn messages(path: &str, kind: FileKind, code: &str) -> Vec<String> {
-        findings_of_rule("weak-password-hash", path, kind, code).into_iter().map(|f| f.message).collect()
+        findings_of_rule("weak-password-hash", path, kind, code)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
     }
 
     #[test]
@@ -654,8 +753,16 @@ mod tests {
         "#;
         let found = messages("src/auth.ts", FileKind::TypeScript, code);
         assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(found[0].contains("`password`") && found[0].contains("MD5"), "{}", found[0]);
-        assert!(found[1].contains("`pwd`") && found[1].contains("SHA-256"), "{}", found[1]);
+        assert!(
+            found[0].contains("`password`") && found[0].contains("MD5"),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1].contains("`pwd`") && found[1].contains("SHA-256"),
+            "{}",
+            found[1]
+        );
     }
 
     #[test]
