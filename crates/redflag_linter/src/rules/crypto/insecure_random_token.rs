@@ -267,21 +267,57 @@ fn target_of(
     Target::Function { local: None }
 }
 
+/// Words of a function name that say its random values are not secrets,
+/// whatever a local is called (`_make_boundary`'s `token`, a lexer's
+/// tokens, fake data for a demo).
+fn is_non_secret_context(name: &str) -> bool {
+    identifier_words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "boundary"
+                | "multipart"
+                | "mime"
+                | "color"
+                | "colour"
+                | "sample"
+                | "sampling"
+                | "shuffle"
+                | "jitter"
+                | "backoff"
+                | "delay"
+                | "retry"
+                | "mock"
+                | "fake"
+                | "dummy"
+                | "demo"
+                | "lexer"
+                | "tokenize"
+                | "tokenizer"
+                | "placeholder"
+                | "seed"
+                | "simulate"
+                | "simulation"
+        )
+    })
+}
+
 fn report(ctx: &mut NodeContext<'_>, node: Node<'_>, generator: &str, help: &str) {
     let file = ctx.file;
     let language = ctx.language();
+    let function = ctx.ancestors.iter().rposition(|a| {
+        is_function(language, a.kind()) && !matches!(a.kind(), "lambda" | "closure_expression")
+    });
+    let function_name =
+        function.and_then(|i| function_name(file, ctx.ancestors[i], &ctx.ancestors[..=i]));
+    if function_name.is_some_and(is_non_secret_context) {
+        return;
+    }
     let target = target_of(file, language, node, ctx.ancestors);
     let name = match target {
         Target::Benign => return,
         Target::Named(name) => format!("`{name}`"),
         Target::Function { local } => {
-            let function = ctx.ancestors.iter().rposition(|a| {
-                is_function(language, a.kind())
-                    && !matches!(a.kind(), "lambda" | "closure_expression")
-            });
-            let Some(name) =
-                function.and_then(|i| function_name(file, ctx.ancestors[i], &ctx.ancestors[..=i]))
-            else {
+            let Some(name) = function_name else {
                 return;
             };
             // A returned value is judged by the function's name alone; a
@@ -343,6 +379,11 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let Some(function) = resolved.strip_prefix("random.") else {
         return;
     };
+    // `try: from secrets import randbits / except ImportError: from random
+    // import getrandbits as randbits`: the import table keeps the fallback.
+    if head != "random" && file.text.contains("from secrets import") {
+        return;
+    }
     if PY_FUNCTIONS.contains(&function) {
         report(ctx, node, &callee, PY_HELP);
     }
@@ -491,7 +532,9 @@ shuffling are not reported.
 
 ## Configuration
 Select or ignore it by name or `SCOPE-4.1`. Tests and examples are not
-checked. Not seen: a generator whose value reaches a token through a helper
+checked, nor functions whose names say the value is no secret
+(`_make_boundary`, `sample_*`, `jitter`, `fake_*`, `mock_*`, a lexer's
+`tokenize`). Not seen: a generator whose value reaches a token through a helper
 defined elsewhere or under a neutral name in a function with a neutral name,
 `random.Random()` / `numpy.random` instances, lodash `_.random`, and Rust
 calls inside macros.
@@ -718,6 +761,26 @@ mod tests {
             "{}",
             found[0]
         );
+    }
+
+    #[test]
+    fn non_secret_functions_and_secrets_fallback_imports_are_quiet() {
+        let code = r#"
+            import random
+            def _make_boundary(text=None):
+                token = random.randrange(10**9)
+                return "=" * 15 + str(token)
+        "#;
+        assert!(messages("app/mime.py", FileKind::Python, code).is_empty());
+        let fallback = r#"
+            try:
+                from secrets import randbits
+            except ImportError:
+                from random import getrandbits as randbits
+            def generate_nonce():
+                return str(randbits(64))
+        "#;
+        assert!(messages("app/oauth.py", FileKind::Python, fallback).is_empty());
     }
 
     #[test]

@@ -33,6 +33,12 @@ struct WeakPasswordHash {
 /// fields, and string keys (`form["password"]`, `.get("pwd")`). Names of
 /// called functions are skipped: `hash_password(x)` says nothing about `x`.
 fn password_name(file: &SourceFile, node: Node<'_>) -> Option<String> {
+    // HTTP Digest and WS-Security digests hash the password with the
+    // server's nonce or realm: a protocol's challenge response, not storage.
+    let text = file.text_of(node).to_ascii_lowercase();
+    if text.contains("nonce") || text.contains("realm") {
+        return None;
+    }
     let mut found = None;
     walk(node, |n| {
         if found.is_some() {
@@ -121,6 +127,18 @@ fn report(
     password: &str,
     help: &str,
 ) {
+    // Challenge-response code (MySQL's scramble, HTTP Digest, SASL) hashes
+    // the password with the server's nonce because the protocol says so.
+    let language = ctx.language();
+    let protocol = enclosing_scope(language, ctx.ancestors).is_some_and(|f| {
+        let text = ctx.file.text_of(f).to_ascii_lowercase();
+        ["nonce", "realm", "scramble", "challenge"]
+            .iter()
+            .any(|w| text.contains(w))
+    });
+    if protocol {
+        return;
+    }
     ctx.report(
         Diagnostic::new(
             node.byte_range(),
@@ -537,7 +555,10 @@ Select or ignore it by name or `SCOPE-4.5`. Tests and examples are not
 checked. Digests with `usedforsecurity=False` are not reported. Names with
 `key`, `token`, `api`, `client` or `hash` beside `secret` (`api_secret`,
 `SECRET_KEY`) are random keys, which a fast digest may store, and are not
-reported. Not seen: a password that reaches the digest under another name
+reported, nor digests in functions that work with a `nonce`, `realm`, `scramble` or
+`challenge` (HTTP Digest, WS-Security, database wire-protocol challenge
+responses, which the protocol fixes). Not seen: a
+password that reaches the digest under another name
 (`data = password.encode(); md5(data)`), digests wrapped in helpers defined
 elsewhere, Rust calls written inside macros (`format!("{:x}", md5::compute(pw))`),
 and HMAC with a password as the message.
@@ -739,6 +760,30 @@ mod tests {
                 return hashlib.sha256(password_reset_token.encode()).hexdigest()
         "#;
         assert!(messages("app/cache.py", FileKind::Python, code).is_empty());
+    }
+
+    #[test]
+    fn challenge_responses_with_a_nonce_or_realm_are_quiet() {
+        let code = r#"
+            import hashlib
+            def ha1(user, realm, password):
+                return hashlib.md5(f"{user}:{realm}:{password}".encode()).hexdigest()
+            def wsse(cnonce, created, password):
+                return hashlib.sha1(("%s%s%s" % (cnonce, created, password)).encode()).digest()
+        "#;
+        assert!(messages("app/digest.py", FileKind::Python, code).is_empty());
+        let rust = r#"
+            use sha1::{Digest, Sha1};
+            fn scramble_sha1(password: &str, nonce: &[u8]) -> Vec<u8> {
+                let mut ctx = Sha1::new();
+                ctx.update(password);
+                let pw_hash = ctx.finalize_reset();
+                ctx.update(nonce);
+                ctx.update(pw_hash);
+                ctx.finalize().to_vec()
+            }
+        "#;
+        assert!(messages("src/auth.rs", FileKind::Rust, rust).is_empty());
     }
 
     #[test]
