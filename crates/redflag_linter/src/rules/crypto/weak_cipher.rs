@@ -15,7 +15,7 @@ use redflag_syntax::{FileKind, Language};
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::crypto::{call_arguments, mapping_entry, string_value, Arg};
 use crate::semantics::paths::is_test_or_example;
-use crate::semantics::{callee_path, compact, rust_in_test_code};
+use crate::semantics::{callee_path, compact, rust_in_test_code, walk};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -189,6 +189,30 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
 
 const JS_HELP: &str = "use `crypto.createCipheriv('aes-256-gcm', key, iv)` with a 32-byte key, a fresh `crypto.randomBytes(12)` IV per message and `cipher.getAuthTag()` stored beside the ciphertext (or `chacha20-poly1305`)";
 
+/// A string literal, or a name bound once in the file to one
+/// (`const ALGORITHM = "aes-256-ecb";`, the usual way to write it).
+fn js_constant_string<'a>(file: &'a SourceFile, node: Node<'_>) -> Option<&'a str> {
+    if node.kind() != "identifier" {
+        return string_value(file, node);
+    }
+    let name = file.text_of(node);
+    let root = file.tree()?.root_node();
+    let mut values = Vec::new();
+    walk(root, |n| {
+        if n.kind() == "variable_declarator"
+            && n.child_by_field_name("name")
+                .is_some_and(|d| file.text_of(d) == name)
+        {
+            values.push(n.child_by_field_name("value"));
+        }
+        true
+    });
+    match values.as_slice() {
+        [Some(value)] => string_value(file, *value),
+        _ => None,
+    }
+}
+
 fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let file = ctx.file;
     let Some(callee) = callee_path(file, Language::JavaScript, node) else {
@@ -200,7 +224,7 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let imported = imports.binding(head).is_some();
     let segments: Vec<&str> = resolved.split('.').collect();
     let args = call_arguments(node);
-    let first_string = args.first().and_then(|a| string_value(file, *a));
+    let first_string = args.first().and_then(|a| js_constant_string(file, *a));
     match segments.as_slice() {
         // Node's crypto (imported, or the CommonJS global in scripts).
         ["crypto", function @ ("createCipheriv" | "createDecipheriv")]
@@ -472,8 +496,9 @@ reason for a suppression comment that says so.
 
 ## Configuration
 Select or ignore it by name or `SCOPE-4.5`. Tests and examples are not
-checked. Not seen: algorithm names held in variables or configuration
-(`createCipheriv(process.env.ALGO, ..)`), ciphers built through wrappers
+checked. A JavaScript algorithm name held in a constant of the same file
+(`const ALGORITHM = "aes-256-ecb"`) is read. Not seen: algorithm names from
+configuration or other files (`createCipheriv(process.env.ALGO, ..)`), ciphers built through wrappers
 defined elsewhere, Web Crypto (which has no weak ciphers), and Rust calls
 inside macros.
 "#;
@@ -670,6 +695,28 @@ mod tests {
             found[1].contains("Blowfish::new_from_slices"),
             "{}",
             found[1]
+        );
+    }
+
+    #[test]
+    fn js_algorithm_held_in_a_file_constant() {
+        let code = r#"
+            const crypto = require("crypto");
+            const ALGORITHM = "aes-256-ecb";
+            function encrypt(text, key) {
+              const cipher = crypto.createCipheriv(ALGORITHM, key, null);
+              return cipher.update(text, "utf8", "hex") + cipher.final("hex");
+            }
+            function decrypt(text, key, algorithm) {
+              return crypto.createDecipheriv(algorithm, key, null).update(text, "hex", "utf8");
+            }
+        "#;
+        let found = messages("src/vault.js", FileKind::JavaScript, code);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with("`createCipheriv('aes-256-ecb')`"),
+            "{}",
+            found[0]
         );
     }
 

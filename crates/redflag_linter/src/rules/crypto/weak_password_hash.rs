@@ -119,6 +119,19 @@ fn local_value<'t>(
     value
 }
 
+/// Calls of cryptographically secure generators, lowercased.
+const GENERATORS: &[&str] = &[
+    "token_urlsafe(",
+    "token_hex(",
+    "token_bytes(",
+    "urandom(",
+    "randombytes(",
+    "randomuuid(",
+    "getrandomvalues(",
+    "osrng",
+    "thread_rng(",
+];
+
 fn report(
     ctx: &mut NodeContext<'_>,
     node: Node<'_>,
@@ -130,13 +143,18 @@ fn report(
     // Challenge-response code (MySQL's scramble, HTTP Digest, SASL) hashes
     // the password with the server's nonce because the protocol says so.
     let language = ctx.language();
-    let protocol = enclosing_scope(language, ctx.ancestors).is_some_and(|f| {
-        let text = ctx.file.text_of(f).to_ascii_lowercase();
-        ["nonce", "realm", "scramble", "challenge"]
-            .iter()
-            .any(|w| text.contains(w))
-    });
-    if protocol {
+    let scope_text = enclosing_scope(language, ctx.ancestors)
+        .map(|f| ctx.file.text_of(f).to_ascii_lowercase())
+        .unwrap_or_default();
+    let protocol = ["nonce", "realm", "scramble", "challenge"]
+        .iter()
+        .any(|w| scope_text.contains(w));
+    // A `secret` the function itself draws from a CSPRNG is a random API
+    // key, and storing its plain digest is the usual, sound practice.
+    let lowered = password.to_ascii_lowercase();
+    let generated = !(lowered.contains("pass") || lowered.contains("pw"))
+        && GENERATORS.iter().any(|g| scope_text.contains(g));
+    if protocol || generated {
         return;
     }
     ctx.report(
@@ -552,16 +570,19 @@ Also fine: `bcrypt.hashpw`, passlib `CryptContext`, Django `make_password`,
 
 ## Configuration
 Select or ignore it by name or `SCOPE-4.5`. Tests and examples are not
-checked. Digests with `usedforsecurity=False` are not reported. Names with
+checked. Not reported: digests with `usedforsecurity=False`; names with
 `key`, `token`, `api`, `client` or `hash` beside `secret` (`api_secret`,
-`SECRET_KEY`) are random keys, which a fast digest may store, and are not
-reported, nor digests in functions that work with a `nonce`, `realm`, `scramble` or
-`challenge` (HTTP Digest, WS-Security, database wire-protocol challenge
-responses, which the protocol fixes). Not seen: a
-password that reaches the digest under another name
-(`data = password.encode(); md5(data)`), digests wrapped in helpers defined
-elsewhere, Rust calls written inside macros (`format!("{:x}", md5::compute(pw))`),
-and HMAC with a password as the message.
+`SECRET_KEY`), which hold random keys a fast digest may store; a `secret`
+the same function draws from a CSPRNG (`secrets.token_urlsafe`,
+`randomBytes`, `OsRng`); digests in functions that work with a `nonce`,
+`realm`, `scramble` or `challenge` (HTTP Digest, WS-Security and database
+wire-protocol challenge responses, which the protocol fixes). A random
+`secret` generated in another function is reported: suppress it with a
+reason. Not seen: a password that reaches the digest under another name
+(`data = password.encode(); md5(data)`), digests wrapped in helpers
+defined elsewhere, Rust calls written inside macros
+(`format!("{:x}", md5::compute(pw))`), and HMAC with a password as the
+message.
 "#;
 
 fn meta() -> RuleMeta {
@@ -784,6 +805,23 @@ mod tests {
             }
         "#;
         assert!(messages("src/auth.rs", FileKind::Rust, rust).is_empty());
+    }
+
+    #[test]
+    fn a_generated_secret_stored_as_a_digest_is_quiet() {
+        let code = r#"
+            import hashlib
+            import secrets
+            def create_api_key(user):
+                secret = secrets.token_urlsafe(32)
+                ApiKey.objects.create(user=user, digest=hashlib.sha256(secret.encode()).hexdigest())
+                return secret
+            def check(secret):
+                return hashlib.sha256(secret.encode()).hexdigest()
+        "#;
+        let found = messages("app/keys.py", FileKind::Python, code);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("`secret`"), "{}", found[0]);
     }
 
     #[test]
