@@ -186,8 +186,7 @@ fn target_of(
                     .child_by_field_name("function")
                     .or_else(|| node.child_by_field_name("constructor"))
                     .or_else(|| node.child_by_field_name("macro"))
-                    .map(|f| file.text_of(f))
-                    .unwrap_or("");
+                    .map_or("", |f| file.text_of(f));
                 if is_benign_sink(callee) {
                     return Target::Benign;
                 }

@@ -192,7 +192,7 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         match py_keyword(file, node, "algorithms") {
             Arg::Given(algorithms) => {
                 let text = file.text_of(algorithms);
-                let none = matches!(algorithms.kind(), "list" | "tuple" | "set") && {
+                let allows_none = matches!(algorithms.kind(), "list" | "tuple" | "set") && {
                     let mut cursor = algorithms.walk();
                     let found = algorithms.named_children(&mut cursor).any(|a| {
                         string_value(file, a).is_some_and(|v| v.eq_ignore_ascii_case("none"))
@@ -202,7 +202,7 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                 let from_header = ["[\"alg\"]", "['alg']", "get(\"alg\"", "get('alg'"]
                     .iter()
                     .any(|e| text.contains(e));
-                if none {
+                if allows_none {
                     report(
                         ctx,
                         node,

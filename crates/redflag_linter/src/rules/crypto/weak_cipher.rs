@@ -175,11 +175,11 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
             }
         }
         ["cryptography", .., "modes", "ECB"] => {
-            report(ctx, node, "modes.ECB()", Weakness::Ecb, PY_HELP)
+            report(ctx, node, "modes.ECB()", Weakness::Ecb, PY_HELP);
         }
         ["pyDes", "des"] => report(ctx, node, "pyDes.des", Weakness::Des, PY_HELP),
         ["pyDes", "triple_des"] => {
-            report(ctx, node, "pyDes.triple_des", Weakness::TripleDes, PY_HELP)
+            report(ctx, node, "pyDes.triple_des", Weakness::TripleDes, PY_HELP);
         }
         _ => {}
     }
