@@ -575,6 +575,9 @@ Node: `jwt.verify(token, key, { algorithms: ["RS256"] })` or jose
 ## Configuration
 Select or ignore it by name or `SCOPE-4.1`. Tests and examples are not
 checked, nor `jwt.decode`/`decodeJwt` in front-end files (`.tsx`, `.jsx`).
+PyJWT/python-jose `decode` with the signature check off is reported even
+when only `exp` is read (a client deciding when to refresh): suppress that
+with a reason.
 Not seen: options built in a variable (`jwt.decode(token, key, **opts)`,
 `jwt.verify(token, key, options)`), claims passed to another function that
 makes the identity decision, `jwt-decode` (a browser library), other JWT
