@@ -6,6 +6,7 @@
 //! here once, written iteratively so that a hostile 50,000-deep tree cannot
 //! exhaust the stack.
 
+pub mod crypto;
 pub mod env_vars;
 pub mod handlers;
 pub mod imports;
