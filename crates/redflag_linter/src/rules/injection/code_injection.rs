@@ -46,8 +46,12 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let Some((written, resolved)) = callee(file, Language::Python, node) else {
         return;
     };
+    // The builtin, not an imported or locally defined function of the
+    // same name.
     let builtin = |name: &str| {
-        (written == name && file.imports().binding(name).is_none())
+        (written == name
+            && file.imports().binding(name).is_none()
+            && !file.text.contains(&format!("def {name}(")))
             || resolved == format!("builtins.{name}")
     };
     let (api, source) = if builtin("eval") {
@@ -444,6 +448,19 @@ mod tests {
                 return {"value": eval(expr)}
         "#;
         assert!(findings("app/api.py", FileKind::Python, code).is_empty());
+    }
+
+    #[test]
+    fn a_function_of_the_module_named_like_a_builtin_is_not_the_builtin() {
+        let code = r#"
+            def compile(rules):
+                return [r.strip() for r in rules]
+
+            @app.post("/rules")
+            def save_rules():
+                return {"rules": compile(request.json["rules"])}
+        "#;
+        assert!(findings("app/views.py", FileKind::Python, code).is_empty());
     }
 
     #[test]

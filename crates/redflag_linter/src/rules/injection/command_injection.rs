@@ -39,6 +39,9 @@ const MAX_CHAIN: usize = 64;
 enum Control {
     /// A command line a shell parses.
     Shell,
+    /// The command line of a shell run from an argument vector
+    /// (`["sh", "-c", line]`): the shell and its flag.
+    ShellArgv(String, String),
     /// The program that runs (or a whole command line split into one
     /// without a shell).
     Program,
@@ -91,9 +94,10 @@ fn judge_argv(
         .iter()
         .position(|e| literal_text(file, *e).is_some_and(is_command_flag))?;
     let command = elements.get(flag + 1)?;
+    let flag = literal_text(file, elements[flag]).unwrap_or("-c").to_string();
     scope
         .origin(file, *command)
-        .map(|origin| (Control::Shell, origin))
+        .map(|origin| (Control::ShellArgv(name.to_string(), flag), origin))
 }
 
 /// The elements of a list/array literal, or of the literal a local name
@@ -153,8 +157,16 @@ fn report(
     origin: &Origin,
     help: &str,
 ) {
+    let api = match control {
+        Control::ShellArgv(shell, flag) => match ctx.language() {
+            Language::Python => format!("{api}([\"{shell}\", \"{flag}\", …])"),
+            Language::Rust => format!("Command::new(\"{shell}\").arg(\"{flag}\")"),
+            _ => format!("{api}(\"{shell}\", [\"{flag}\", …])"),
+        },
+        _ => api.to_string(),
+    };
     let message = match control {
-        Control::Shell => format!(
+        Control::Shell | Control::ShellArgv(..) => format!(
             "`{api}` runs a shell command built from the {} {}: shell syntax in it (`;`, `|`, `$(…)`) runs as commands on the server",
             origin.kind.noun(),
             origin.describe()
@@ -223,7 +235,13 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
             return;
         };
         if is_true(file, keyword(file, node, "shell")) {
-            scope.origin(file, args).map(|o| (Control::Shell, o))
+            // With a list, the shell runs the first item; the others are
+            // its `$0`, `$1`, … and are not parsed.
+            let line = match args.kind() {
+                "list" | "tuple" => args.named_child(0).unwrap_or(args),
+                _ => args,
+            };
+            scope.origin(file, line).map(|o| (Control::Shell, o))
         } else if let Some(elements) = argv_elements(file, &scope, args, node) {
             judge_argv(file, &scope, &elements)
         } else {
@@ -508,13 +526,7 @@ fn check_rust(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     let mut elements = vec![program];
     elements.extend(items);
     if let Some((control, origin)) = judge_argv(file, &scope, &elements) {
-        let flag = elements
-            .iter()
-            .filter_map(|e| literal_text(file, *e))
-            .find(|t| is_command_flag(t))
-            .unwrap_or("-c");
-        let api = format!("Command::new(\"{name}\").arg(\"{flag}\")");
-        report(ctx, node, &api, &control, &origin, RUST_HELP);
+        report(ctx, node, "Command::new", &control, &origin, RUST_HELP);
     }
 }
 

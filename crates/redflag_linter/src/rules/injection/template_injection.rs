@@ -15,7 +15,7 @@ use redflag_syntax::{FileKind, Language};
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::rust_in_test_code;
-use crate::semantics::sinks::{argument, callee, method_name, positional, sink_scope};
+use crate::semantics::sinks::{argument, callee, method_name, positional, receiver, sink_scope};
 use crate::source::SourceFile;
 
 pub(crate) fn rule() -> Box<dyn Rule> {
@@ -39,7 +39,8 @@ const PY_CODE: &str = "the template language embeds Python (`${__import__('os').
 const DJANGO: &str = "the client's tags and variables read whatever the context and the loaded tag libraries expose (`{% debug %}`, related objects, settings)";
 const JS_CODE: &str = "the template compiles to a JavaScript function, so the client's text runs as code on the server";
 const JS_SANDBOX: &str = "template expressions reach object constructors (`constructor.constructor('return process')()`), which has repeatedly led to code execution";
-const RUST_ENGINE: &str = "the client's template reads every value in the context and calls the engine's functions (Tera's `get_env` reads the service's environment)";
+const TERA: &str = "the client's template reads every value in the context and calls Tera's functions (`get_env(name=\"DATABASE_URL\")` reads the service's environment)";
+const RUST_ENGINE: &str = "the client's template reads every value in the context and calls every helper and function registered with the engine";
 
 /// Modules whose import makes `.from_string(…)` a template environment's.
 const PY_TEMPLATE_MODULES: &[&str] = &["jinja2", "flask", "quart", "django", "starlette", "fastapi"];
@@ -89,6 +90,20 @@ fn python_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
         let head = m.split('.').next().unwrap_or(m);
         PY_TEMPLATE_MODULES.contains(&head).then_some(head)
     })?;
+    // A sandboxed Jinja2 environment is the fix for user-written
+    // templates: `sandbox = SandboxedEnvironment(...)`.
+    let sandboxed = receiver(call).is_some_and(|r| {
+        let name = file.text_of(r);
+        file.text.lines().any(|line| {
+            line.trim_start()
+                .strip_prefix(name)
+                .and_then(|rest| rest.trim_start().strip_prefix('='))
+                .is_some_and(|value| value.contains("SandboxedEnvironment("))
+        })
+    });
+    if sandboxed {
+        return None;
+    }
     let (api, consequence) = if module == "django" {
         ("Engine.from_string", DJANGO)
     } else {
@@ -143,7 +158,7 @@ fn rust_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
     if written.ends_with("Tera::one_off") {
         return Some(Sink {
             api: "Tera::one_off".to_string(),
-            consequence: RUST_ENGINE,
+            consequence: TERA,
             source: positional(call, 0)?,
         });
     }
@@ -171,7 +186,7 @@ fn rust_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
     };
     Some(Sink {
         api: api.to_string(),
-        consequence: RUST_ENGINE,
+        consequence: if api.starts_with("Tera") { TERA } else { RUST_ENGINE },
         source: positional(call, index)?,
     })
 }
