@@ -464,6 +464,26 @@ mod tests {
     }
 
     #[test]
+    fn vm_scripts_and_string_intervals_in_koa() {
+        let code = r#"
+            const vm = require("node:vm");
+            const { Script } = require("vm");
+
+            router.post("/run", async (ctx) => {
+              const { source, tick } = ctx.request.body;
+              const script = new vm.Script(source);
+              const again = new Script(`(${source})()`);
+              setInterval("poll('" + tick + "')", 1000);
+              ctx.body = { ok: true };
+            });
+        "#;
+        let found = findings("src/routes/run.js", FileKind::JavaScript, code);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with("`new vm.Script` runs JavaScript built from the request body `ctx.request.body` (via `source`)"), "{}", found[0]);
+        assert!(found[2].starts_with("`setInterval` runs JavaScript"), "{}", found[2]);
+    }
+
+    #[test]
     fn timers_given_a_function_are_quiet() {
         let code = r#"
             app.get('/later', (req, res) => {

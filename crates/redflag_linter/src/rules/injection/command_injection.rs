@@ -274,13 +274,13 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
 
 const JS_HELP: &str = "run the program without a shell and pass client values as separate arguments: `execFile(\"convert\", [name, \"out.png\"], cb)` or `spawn(\"convert\", [\"--\", name])`; never `exec`/`execSync` a string that holds request data, never `shell: true`, and pick programs the client may choose from a fixed map";
 
-/// The `child_process`/`shelljs`/`execa` function a JS callee names,
-/// following `promisify(exec)`.
-fn js_command_api(file: &SourceFile, resolved: &str) -> Option<String> {
-    let known = |path: &str| -> Option<String> {
-        let path = path.trim();
-        let api = match path {
-            "child_process.exec"
+/// The `child_process`/`shelljs`/`execa` function a resolved JS path
+/// names.
+fn js_known_api(path: &str) -> Option<&str> {
+    let path = path.trim();
+    matches!(
+        path,
+        "child_process.exec"
             | "child_process.execSync"
             | "child_process.spawn"
             | "child_process.spawnSync"
@@ -294,48 +294,78 @@ fn js_command_api(file: &SourceFile, resolved: &str) -> Option<String> {
             | "execa.command"
             | "execa.commandSync"
             | "execa.execaCommand"
-            | "execa.execaCommandSync" => path,
-            _ => return None,
+            | "execa.execaCommandSync"
+    )
+    .then_some(path)
+}
+
+/// Names bound to a promisified command function in a file
+/// (`const run = promisify(exec)`, `const sh = util.promisify(cp.exec)`),
+/// with the API they wrap.
+fn js_promisified(file: &SourceFile) -> Vec<(String, String)> {
+    let text = file.text.as_str();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text.get(from..).and_then(|rest| rest.find("promisify(")) {
+        let start = from + at;
+        from = start + "promisify(".len();
+        let before = text[..start].strip_suffix("util.").unwrap_or(&text[..start]);
+        let Some(before) = before.trim_end().strip_suffix('=') else {
+            continue;
         };
-        Some(api.to_string())
-    };
-    if let Some(api) = known(resolved) {
-        return Some(api);
+        if before.ends_with(['=', '!', '<', '>']) {
+            continue;
+        }
+        let before = before.trim_end();
+        let name_start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .map_or(0, |i| i + 1);
+        let name = &before[name_start..];
+        let inner = text[from..].split(')').next().unwrap_or("");
+        let wrapped = file.imports().resolve(inner.trim());
+        if let (false, Some(api)) = (name.is_empty(), js_known_api(&wrapped)) {
+            found.push((name.to_string(), format!("promisify({api})")));
+        }
     }
-    // `const run = promisify(exec)` / `util.promisify(cp.execFile)`.
-    if resolved.contains('.') {
+    found
+}
+
+/// A file's identity (path, text address, length) and its promisified
+/// command functions.
+type PromisifiedCache = Option<(String, usize, usize, std::rc::Rc<Vec<(String, String)>>)>;
+
+thread_local! {
+    /// The promisified names of the file being checked on this thread:
+    /// every plain call in the file asks.
+    static PROMISIFIED: std::cell::RefCell<PromisifiedCache> = const { std::cell::RefCell::new(None) };
+}
+
+/// The command API a JS callee names, following `promisify(exec)`.
+fn js_command_api(file: &SourceFile, resolved: &str) -> Option<String> {
+    if let Some(api) = js_known_api(resolved) {
+        return Some(api.to_string());
+    }
+    if resolved.contains('.') || !file.text.contains("promisify(") {
         return None;
     }
-    let text = file.text.as_str();
-    let mut rest = text;
-    while let Some(at) = rest.find(resolved) {
-        let after = &rest[at + resolved.len()..];
-        rest = after;
-        let before = &text[..text.len() - after.len() - resolved.len()];
-        if before
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
-        {
-            continue;
+    let names = PROMISIFIED.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let key = (file.path.as_str(), file.text.as_ptr() as usize, file.text.len());
+        match cache.as_ref() {
+            Some((path, at, len, names)) if (path.as_str(), *at, *len) == key => {
+                std::rc::Rc::clone(names)
+            }
+            _ => {
+                let names = std::rc::Rc::new(js_promisified(file));
+                *cache = Some((file.path.clone(), key.1, key.2, std::rc::Rc::clone(&names)));
+                names
+            }
         }
-        let Some(value) = after.trim_start().strip_prefix('=') else {
-            continue;
-        };
-        let value = value.trim_start();
-        let Some(inner) = value
-            .strip_prefix("util.promisify(")
-            .or_else(|| value.strip_prefix("promisify("))
-        else {
-            continue;
-        };
-        let inner = inner.split(')').next().unwrap_or("");
-        let wrapped = file.imports().resolve(inner.trim());
-        if let Some(api) = known(&wrapped) {
-            return Some(format!("promisify({api})"));
-        }
-    }
-    None
+    });
+    names
+        .iter()
+        .find(|(name, _)| name == resolved)
+        .map(|(_, api)| api.clone())
 }
 
 fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>, language: Language) {
@@ -924,6 +954,40 @@ mod tests {
         "#;
         let found = findings("app/views.py", FileKind::Python, code);
         assert_eq!(found.len(), 1, "{found:#?}");
+    }
+
+    #[test]
+    fn execa_and_promisified_exec_through_util() {
+        let code = r#"
+            import util from "node:util";
+            import * as cp from "node:child_process";
+            import { execa, execaCommand } from "execa";
+
+            const sh = util.promisify(cp.exec);
+
+            export async function POST(request: Request) {
+              const { file, line } = await request.json();
+              await sh(`wc -l ${file}`);
+              await execaCommand(line);
+              await execa("wc", ["-l", file]);
+              await execa("wc", ["-l", file], { shell: true });
+              return Response.json({ ok: true });
+            }
+        "#;
+        let found = findings("app/api/count/route.ts", FileKind::TypeScript, code);
+        let apis: Vec<&str> = found
+            .iter()
+            .map(|m| m.split('`').nth(1).unwrap_or(""))
+            .collect();
+        assert_eq!(
+            apis,
+            [
+                "promisify(child_process.exec)",
+                "execa.execaCommand",
+                "execa.execa"
+            ],
+            "{found:#?}"
+        );
     }
 
     #[test]

@@ -553,6 +553,34 @@ mod tests {
     }
 
     #[test]
+    fn minijinja_and_sandboxed_jinja() {
+        let rust = r#"
+            use axum::extract::Form;
+            use minijinja::Environment;
+
+            pub async fn preview(Form(form): Form<Preview>) -> String {
+                let mut env = Environment::new();
+                env.add_template_owned("page", form.body.clone()).ok();
+                env.render_str("<p>{{ title }}</p>", minijinja::context! { title => form.title }).unwrap_or_default()
+            }
+        "#;
+        let found = findings("src/preview.rs", FileKind::Rust, rust);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("`minijinja Environment::add_template` compiles"), "{}", found[0]);
+        let python = r#"
+            from jinja2.sandbox import SandboxedEnvironment
+            from flask import request
+
+            sandbox = SandboxedEnvironment(autoescape=True)
+
+            @app.post("/preview")
+            def preview():
+                return sandbox.from_string(request.form["template"]).render(user="Ada")
+        "#;
+        assert!(findings("app/views.py", FileKind::Python, python).is_empty());
+    }
+
+    #[test]
     fn nunjucks_environment_and_handlebars_rust() {
         let js = r#"
             import nunjucks from "nunjucks";

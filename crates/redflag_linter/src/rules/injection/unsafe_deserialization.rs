@@ -446,6 +446,41 @@ mod tests {
     }
 
     #[test]
+    fn other_pickle_formats_and_safe_loaders() {
+        let code = r#"
+            import jsonpickle
+            import marshal
+            import numpy as np
+            import yaml
+
+            async def restore(request):
+                body = await request.read()
+                state = jsonpickle.decode(body)
+                code = marshal.loads(body)
+                doc = yaml.unsafe_load(body)
+                arr = np.load(request.files["a"], allow_pickle=True)
+                safe_arr = np.load(request.files["a"])
+                full = yaml.load(body, Loader=yaml.FullLoader)
+                return state, code, doc, arr, safe_arr, full
+        "#;
+        let found = findings("app/views.py", FileKind::Python, code);
+        let apis: Vec<&str> = found
+            .iter()
+            .map(|m| m.split('`').nth(1).unwrap_or(""))
+            .collect();
+        assert_eq!(
+            apis,
+            [
+                "jsonpickle.decode",
+                "marshal.loads",
+                "yaml.unsafe_load",
+                "numpy.load(…, allow_pickle=True)"
+            ],
+            "{found:#?}"
+        );
+    }
+
+    #[test]
     fn yaml_without_a_loader_is_named_as_such() {
         let found = findings(
             "app/views.py",
