@@ -88,7 +88,7 @@ pub fn method_name<'f>(file: &'f SourceFile, call: Node<'_>) -> Option<&'f str> 
 
 /// The receiver of a method call (`env` in `env.from_string(…)`).
 #[must_use]
-pub fn receiver<'t>(call: Node<'t>) -> Option<Node<'t>> {
+pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
     let mut function = call.child_by_field_name("function")?;
     if function.kind() == "generic_function" {
         function = function.child_by_field_name("function")?;
@@ -102,7 +102,7 @@ pub fn receiver<'t>(call: Node<'t>) -> Option<Node<'t>> {
 
 /// The arguments of a call, without comments.
 #[must_use]
-pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
     let Some(list) = call.child_by_field_name("arguments") else {
         return Vec::new();
     };

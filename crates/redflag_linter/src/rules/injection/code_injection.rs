@@ -256,6 +256,10 @@ not checked. Not covered: code reaching the sink through a helper function
 or another file; `vm2` and other sandboxes; Rhai (`engine.eval`), which
 runs scripts without host access by design — unbounded scripts there are a
 resource-limit question, not this rule's; Python `pandas.eval`/`numexpr`.
+
+A check that the value is one of an allow-list (`if cmd not in ALLOWED:
+abort(400)`) is not read: a call guarded that way is reported; suppress it
+with `# redflag: ignore[code-injection] <the guard>`.
 "#;
 
 fn meta() -> RuleMeta {

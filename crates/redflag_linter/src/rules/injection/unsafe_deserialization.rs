@@ -1,6 +1,6 @@
 //! `unsafe-deserialization`: a request handler hands request data (a body,
 //! an uploaded file) to a deserializer that can run code while it loads —
-//! pickle and its relatives, PyYAML's unsafe loaders, `node-serialize`,
+//! pickle and its relatives, the unsafe loaders of `PyYAML`, `node-serialize`,
 //! js-yaml with the JavaScript types.
 //!
 //! Formats that only build data (`json`, `yaml.safe_load`, js-yaml 4's
@@ -46,7 +46,7 @@ const PY_PICKLE: &[&str] = &[
     "marshal.load",
 ];
 
-/// PyYAML loaders that only build plain data.
+/// `PyYAML` loaders that only build plain data.
 fn is_safe_loader(text: &str) -> bool {
     let last = text.rsplit('.').next().unwrap_or(text);
     matches!(
@@ -208,7 +208,7 @@ impl Rule for UnsafeDeserialization {
         Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
     }
 
-    /// Rust's deserializers (serde formats, bincode, serde_pickle) build
+    /// Rust's deserializers (serde formats, `bincode`, `serde_pickle`) build
     /// the types the program names and run no code: not claimed.
     fn node_kinds(&self, language: Language) -> Vec<String> {
         match language {
@@ -277,6 +277,10 @@ deserializers reached through a helper function or another file. Rust is
 not claimed: serde formats, `bincode` and `serde_pickle` build the types
 the program names and run no code; untrusted `bincode` input can still ask
 for huge allocations, which `bincode::options().with_limit(…)` bounds.
+
+A check that the value is one of an allow-list (`if cmd not in ALLOWED:
+abort(400)`) is not read: a call guarded that way is reported; suppress it
+with `# redflag: ignore[unsafe-deserialization] <the guard>`.
 "#;
 
 fn meta() -> RuleMeta {
