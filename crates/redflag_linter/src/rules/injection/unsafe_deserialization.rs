@@ -158,6 +158,17 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>, language: Language) {
             // schema or the `js-yaml-js-types` extension.
             let schema = positional(node, 1).and_then(|o| property(file, o, "schema"));
             let Some(schema) = schema else {
+                // `safeLoad` exists only in js-yaml 3, whose `load`
+                // defaults to the full schema with the JavaScript types.
+                if !file.text.contains(".safeLoad(") && !file.text.contains(".safeLoadAll(") {
+                    return;
+                }
+                report_js(
+                    ctx,
+                    node,
+                    &format!("js-yaml {}", resolved.rsplit('.').next().unwrap_or("load")),
+                    "this file uses js-yaml 3 (it calls `safeLoad`), whose `load` defaults to the full schema: `!!js/function` in the document becomes a function the code may call",
+                );
                 return;
             };
             let schema_text = file.text_of(schema);
@@ -173,6 +184,12 @@ fn check_js(node: Node<'_>, ctx: &mut NodeContext<'_>, language: Language) {
         }
         _ => return,
     };
+    report_js(ctx, node, &api, what);
+}
+
+/// Reports a JS deserialization sink when its data comes from the request.
+fn report_js(ctx: &mut NodeContext<'_>, node: Node<'_>, api: &str, what: &str) {
+    let file = ctx.file;
     let Some(data) = positional(node, 0) else {
         return;
     };
@@ -238,7 +255,8 @@ field, an uploaded file — with a loader that can run code. Python:
 `numpy.load(…, allow_pickle=True)` and `torch.load(…, weights_only=False)`.
 JavaScript/TypeScript: `node-serialize` `unserialize`, and js-yaml
 `load`/`loadAll` with a schema that has the JavaScript types (js-yaml 3's
-`DEFAULT_FULL_SCHEMA`, or a schema extended with `js-yaml-js-types`).
+`DEFAULT_FULL_SCHEMA`, or a schema extended with `js-yaml-js-types`), or
+without a schema in a file that also calls js-yaml 3's `safeLoad`.
 
 ## Why it matters
 Checklist TASK-3.1 and red flag RF-2 (request input used without
@@ -247,7 +265,9 @@ building them calls code the document chooses: a pickle's `__reduce__`
 returns `(os.system, ("…",))`, a YAML document says
 `!!python/object/apply:os.system`, a `node-serialize` string holds an
 immediately invoked function. Whoever can send the bytes runs code on the
-server.
+server. `marshal` runs no code by itself, but crafted input crashes the
+interpreter and yields code objects; it is documented as unsafe for
+untrusted data.
 
 ## Example
 ```python
@@ -270,8 +290,9 @@ const config = yaml.load(req.body.config); // js-yaml 4: plain data
 
 ## Configuration
 Select or ignore it by name, `TASK-3.1` or `RF-2`. Tests and examples are
-not checked. Not covered: js-yaml 3's `load` without a schema option
-(unsafe in 3.x, safe in 4; the rule does not read the installed version);
+not checked. js-yaml's `load` without a schema option is reported only in files that
+also call `safeLoad` (so are on js-yaml 3, where `load` is unsafe; in js-yaml
+4 it is safe). Not covered: the installed js-yaml version is not read;
 `shelve.open` on a request-chosen name (a path-traversal question);
 deserializers reached through a helper function or another file. Rust is
 not claimed: serde formats, `bincode` and `serde_pickle` build the types
@@ -482,6 +503,23 @@ mod tests {
             ],
             "{found:#?}"
         );
+    }
+
+    #[test]
+    fn js_yaml_3_load_is_unsafe_by_default() {
+        let v3 = r#"
+            const yaml = require("js-yaml");
+            const defaults = yaml.safeLoad(fs.readFileSync("defaults.yml", "utf8"));
+            app.post("/config", (req, res) => res.json(yaml.load(req.body.config)));
+        "#;
+        let found = findings("src/server.js", FileKind::JavaScript, v3);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("`js-yaml load` deserializes the request body `req.body`"), "{}", found[0]);
+        let v4 = r#"
+            const yaml = require("js-yaml");
+            app.post("/config", (req, res) => res.json(yaml.load(req.body.config)));
+        "#;
+        assert!(findings("src/server.js", FileKind::JavaScript, v4).is_empty());
     }
 
     #[test]
