@@ -74,7 +74,7 @@ fn check_python(node: Node<'_>, ctx: &mut NodeContext<'_>) {
     }
 }
 
-const JS_HELP: &str = "never evaluate client text: parse data with `JSON.parse`, pass timers a function (`setTimeout(() => refresh(id), ms)`), map the operations a client may choose to functions in an object, and for formulas use an expression parser with a fixed grammar; `node:vm` is not a security boundary";
+const JS_HELP: &str = "never evaluate client text: parse data with `JSON.parse`, map the operations a client may choose to functions in an object, and for formulas use an expression parser with a fixed grammar; `node:vm` is not a security boundary";
 
 /// The JS API that runs its argument as code, and which arguments hold the
 /// code: `Some(None)` for all of them (`new Function(a, b, body)`).
@@ -92,12 +92,6 @@ fn js_api(file: &SourceFile, written: &str, resolved: &str) -> Option<(&'static 
     }
     if global("Function") {
         return Some(("Function", None));
-    }
-    if global("setTimeout") {
-        return Some(("setTimeout", Some(0)));
-    }
-    if global("setInterval") {
-        return Some(("setInterval", Some(0)));
     }
     Some(match resolved {
         "vm.runInNewContext" => ("vm.runInNewContext", Some(0)),
@@ -183,7 +177,7 @@ impl Rule for CodeInjection {
         let words: &[&str] = match language {
             Language::Python => &["eval", "exec", "compile"],
             Language::Rust => &["mlua", "rlua"],
-            _ => &["eval", "Function", "setTimeout", "setInterval", "vm"],
+            _ => &["eval", "Function", "vm"],
         };
         Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
     }
@@ -210,7 +204,7 @@ const DOCS: &str = r#"
 Finds request handlers that run request data as code. Python: the builtins
 `eval`, `exec` and `compile` (not rebound by an import). JavaScript/
 TypeScript: `eval`, `Function(...)`/`new Function(...)` (any argument),
-`setTimeout`/`setInterval` given a string, and `node:vm`
+and `node:vm`
 (`runInNewContext`, `runInThisContext`, `runInContext`, `compileFunction`,
 `new vm.Script`, `SourceTextModule`). Rust: `load` on an `mlua`/`rlua` Lua
 state — `Lua::new()` opens the `os` and `io` libraries, so a chunk from the
@@ -252,7 +246,9 @@ for formulas, use a parser with a fixed grammar.
 
 ## Configuration
 Select or ignore it by name, `TASK-3.1` or `RF-2`. Tests and examples are
-not checked. Not covered: code reaching the sink through a helper function
+not checked. `setTimeout`/`setInterval` with a string are not reported:
+Node.js refuses a string callback (`ERR_INVALID_ARG_TYPE`), only browsers
+evaluate it. Not covered: code reaching the sink through a helper function
 or another file; `vm2` and other sandboxes; Rhai (`engine.eval`), which
 runs scripts without host access by design — unbounded scripts there are a
 resource-limit question, not this rule's; Python `pandas.eval`/`numexpr`.
@@ -335,7 +331,7 @@ fn meta() -> RuleMeta {
             });
 
             router.get("/refresh", (req, res) => {
-              setTimeout("reload('" + req.query.section + "')", 1000);
+              vm.runInThisContext(`reload("${req.query.section}")`);
               res.sendStatus(202);
             });
 
@@ -468,7 +464,7 @@ mod tests {
     }
 
     #[test]
-    fn vm_scripts_and_string_intervals_in_koa() {
+    fn vm_scripts_in_koa_and_string_timers_that_node_refuses() {
         let code = r#"
             const vm = require("node:vm");
             const { Script } = require("vm");
@@ -482,9 +478,11 @@ mod tests {
             });
         "#;
         let found = findings("src/routes/run.js", FileKind::JavaScript, code);
-        assert_eq!(found.len(), 3, "{found:#?}");
+        // Node's timers throw on a string callback (`ERR_INVALID_ARG_TYPE`):
+        // only browsers evaluate it.
+        assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].starts_with("`new vm.Script` runs JavaScript built from the request body `ctx.request.body` (via `source`)"), "{}", found[0]);
-        assert!(found[2].starts_with("`setInterval` runs JavaScript"), "{}", found[2]);
+        assert!(found[1].starts_with("`new vm.Script` runs JavaScript"), "{}", found[1]);
     }
 
     #[test]
