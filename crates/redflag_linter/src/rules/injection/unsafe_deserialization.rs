@@ -251,7 +251,8 @@ field, an uploaded file — with a loader that can run code. Python:
 `pickle`/`cPickle`/`_pickle` `loads`/`load`/`Unpickler`, `dill`,
 `cloudpickle`, `joblib.load`, `pandas.read_pickle`, `jsonpickle.decode`,
 `marshal.loads`/`load`; PyYAML `unsafe_load`, `load`/`load_all` with
-`Loader=yaml.Loader`/`UnsafeLoader` or without a `Loader`;
+`Loader=yaml.Loader`/`UnsafeLoader` or without a `Loader` (`SafeLoader`,
+`BaseLoader` and `FullLoader` — safe from PyYAML 5.4 on — are accepted);
 `numpy.load(…, allow_pickle=True)` and `torch.load(…, weights_only=False)`.
 JavaScript/TypeScript: `node-serialize` `unserialize`, and js-yaml
 `load`/`loadAll` with a schema that has the JavaScript types (js-yaml 3's
