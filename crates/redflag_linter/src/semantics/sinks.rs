@@ -195,17 +195,6 @@ pub fn literal_text<'f>(file: &'f SourceFile, node: Node<'_>) -> Option<&'f str>
     Some(content.unwrap_or(""))
 }
 
-/// True when the node is a literal of no text a client could shape: a
-/// string without holes, a number, a boolean, `None`/`null`.
-#[must_use]
-pub fn is_constant(file: &SourceFile, node: Node<'_>) -> bool {
-    literal_text(file, node).is_some()
-        || matches!(
-            node.kind(),
-            "integer" | "float" | "number" | "true" | "false" | "none" | "null" | "undefined"
-        )
-}
-
 /// The value last bound to local `name` in `function` before byte
 /// `before` (`args = ["convert", name]`, `const argv = [...]`,
 /// `let mut cmd = Command::new("sh")`): what a sink's argument held when
