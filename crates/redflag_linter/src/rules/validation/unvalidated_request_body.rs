@@ -493,7 +493,9 @@ pub(crate) fn is_validator_call(file: &SourceFile, language: Language, call: Nod
     let last = last.rsplit("::").next().unwrap_or(last);
     let receiver = receiver.map(|r| compact(file.text_of(r)));
     let lower = last.to_ascii_lowercase();
-    if lower.contains("validat") || matches!(lower.as_str(), "is_valid" | "isvalid" | "isvalidsync") {
+    if lower.contains("validat")
+        || lower.contains("sanitiz")
+        || matches!(lower.as_str(), "is_valid" | "isvalid" | "isvalidsync") {
         return true;
     }
     match language {
@@ -534,6 +536,8 @@ pub(crate) fn is_validator_call(file: &SourceFile, language: Language, call: Nod
                 "safeParse" | "safeParseAsync" | "parseAsync" | "spa" | "plainToInstance" | "plainToClass"
                     | "matchedData" | "checkSchema" | "celebrate" | "attempt" | "assertEquals" | "assertGuard"
                     | "constructEvent"
+                    // graphql-js checks the document against the schema.
+                    | "graphql"
             ) {
                 return true;
             }
@@ -1024,7 +1028,17 @@ fn classify<'t>(
             }
             "comparison_operator" => {
                 let text = file.text_of(parent);
-                if text.contains(" in ") || text.contains(" is ") {
+                if text.contains(" in ") {
+                    // `lang in ALLOWED` checks against an allow-list;
+                    // `"key" in data` only tests for presence.
+                    let left = parent.named_child(0).map(|n| n.id());
+                    return if left == Some(current.id()) {
+                        Seen::Checked
+                    } else {
+                        Seen::Ignored
+                    };
+                }
+                if text.contains(" is ") {
                     return Seen::Ignored;
                 }
                 return Seen::Use("compared".to_string());
@@ -1061,8 +1075,14 @@ fn classify<'t>(
                     index -= 1;
                     continue;
                 }
-                // `EMAIL_RE.test(x)`, `re.match(PATTERN, x)`: a check.
-                if path.ends_with(".test") || path.starts_with("re.") || path.ends_with(".fullmatch") {
+                // `EMAIL_RE.test(x)`, `re.match(PATTERN, x)`,
+                // `ALLOWED.includes(x)`: a check.
+                if path.ends_with(".test")
+                    || path.starts_with("re.")
+                    || path.ends_with(".fullmatch")
+                    || path.ends_with(".includes")
+                    || path.ends_with(".has")
+                {
                     return Seen::Checked;
                 }
                 return Seen::Use(format!("passed to `{}`", callee_text(file, call)));
@@ -1737,6 +1757,33 @@ mod tests {
             });
             "#;
         assert!(messages("src/server.js", FileKind::JavaScript, code).is_empty());
+    }
+
+    #[test]
+    fn allow_list_checks_count_as_validation() {
+        let python = r#"
+            @require_POST
+            def set_language(request):
+                lang = request.POST.get("language")
+                if lang in dict(settings.LANGUAGES):
+                    request.session["lang"] = lang
+                return redirect("/")
+            "#;
+        assert!(messages("shop/views.py", FileKind::Python, python).is_empty());
+        let unchecked = python.replace(
+            "if lang in dict(settings.LANGUAGES):",
+            "if lang:",
+        );
+        let found = messages("shop/views.py", FileKind::Python, &unchecked);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("stored in `request.session[\"lang\"]`"), "{}", found[0]);
+        let js = r#"
+            router.get('/books', async (req, res) => {
+              const sort = SORTS.includes(req.body.sort) ? req.body.sort : 'name';
+              res.json(await Book.findAll({ order: [[sort, 'ASC']] }));
+            });
+            "#;
+        assert!(messages("src/books.js", FileKind::JavaScript, js).is_empty());
     }
 
     #[test]
