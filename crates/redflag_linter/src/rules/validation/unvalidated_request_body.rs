@@ -527,9 +527,12 @@ pub(crate) fn is_validator_call(file: &SourceFile, language: Language, call: Nod
             }
             python_schema_construction(file, call)
         }
-        Language::Rust => matches!(last, "from_value" | "from_str" | "from_slice" | "from_json_value")
-            && file.text_of(call).contains("::<")
-            || matches!(last, "from_value"),
+        // `serde_json::from_value(body)` into a typed struct (the type comes
+        // from the binding or a turbofish); `from_str::<T>` on a raw body.
+        Language::Rust => {
+            last == "from_value"
+                || (matches!(last, "from_str" | "from_slice") && file.text_of(call).contains("::<"))
+        }
         _ => {
             if matches!(
                 last,
@@ -577,54 +580,82 @@ pub(crate) enum PyClass {
 /// import (by the module it comes from), or a name that says (`UserIn`).
 pub(crate) fn python_class(file: &SourceFile, name: &str) -> PyClass {
     let head = name.split('.').next().unwrap_or(name);
-    let needle = format!("class {head}(");
-    if let Some(at) = file.text.find(&needle) {
+    // Classes defined in the file: follow their bases up a few levels
+    // (`ItemCreate(ItemBase)`, `ItemBase(BaseModel)`).
+    let mut pending = vec![head.to_string()];
+    let mut seen = 0;
+    let mut defined_here = false;
+    while let Some(class) = pending.pop() {
+        seen += 1;
+        if seen > 8 {
+            break;
+        }
+        let needle = format!("class {class}(");
+        let Some(at) = file.text.find(&needle) else {
+            continue;
+        };
+        defined_here = true;
         let rest = &file.text[at + needle.len()..];
-        let bases = rest.split(')').next().unwrap_or("");
-        let bases: Vec<&str> = bases.split(',').map(str::trim).collect();
-        if bases.iter().any(|b| {
-            matches!(
-                *b,
+        let bases: Vec<&str> = rest
+            .split(')')
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .collect();
+        for base in &bases {
+            if matches!(
+                *base,
                 "BaseModel" | "pydantic.BaseModel" | "Schema" | "ma.Schema" | "marshmallow.Schema"
                     | "TypedDict" | "BaseSettings" | "RootModel" | "SQLAlchemyAutoSchema"
                     | "ModelSchema" | "serializers.Serializer" | "serializers.ModelSerializer"
-            ) || b.ends_with("Schema")
-                || b.ends_with("In")
-                || b.ends_with("Input")
-        }) {
-            return PyClass::Schema;
-        }
-        if bases.iter().any(|b| {
-            matches!(
-                *b,
+                    | "forms.Form" | "forms.ModelForm" | "FlaskForm" | "Form"
+            ) || base.ends_with("Schema")
+                || base.ends_with("Serializer")
+            {
+                return PyClass::Schema;
+            }
+            if matches!(
+                *base,
                 "db.Model" | "models.Model" | "Model" | "Base" | "DeclarativeBase" | "Document"
-                    | "db.Document" | "me.Document" | "BaseModel_" | "SurrogatePK"
-            ) || b.starts_with("table=True")
-                || b.contains("table=True")
-                || b.ends_with("Base")
-                || b.ends_with("Model") && !b.ends_with("BaseModel")
-        }) {
-            return PyClass::Orm;
+                    | "db.Document" | "me.Document" | "mongoengine.Document" | "peewee.Model"
+                    | "orm.Model" | "AbstractUser" | "AbstractBaseUser"
+            ) || base.contains("table=True")
+            {
+                return PyClass::Orm;
+            }
         }
-        return PyClass::Unknown;
+        pending.extend(
+            bases
+                .iter()
+                .filter(|b| b.chars().all(|c| c.is_alphanumeric() || c == '_') && !b.is_empty())
+                .map(|b| (*b).to_string()),
+        );
     }
-    if let Some(module) = file.imports().binding(head) {
-        let module = module.to_ascii_lowercase();
-        let segments: Vec<&str> = module.split('.').collect();
-        let parent = &segments[..segments.len().saturating_sub(1)];
-        if parent.iter().any(|s| {
-            matches!(*s, "schemas" | "schema" | "serializers" | "dto" | "dtos" | "forms" | "validators" | "inputs" | "requests")
-        }) {
-            return PyClass::Schema;
-        }
-        if parent
-            .iter()
-            .any(|s| matches!(*s, "models" | "model" | "entities" | "orm" | "tables" | "documents"))
-        {
-            return PyClass::Orm;
+    if !defined_here {
+        if let Some(module) = file.imports().binding(head) {
+            let module = module.to_ascii_lowercase();
+            let segments: Vec<&str> = module.split('.').collect();
+            let parent = &segments[..segments.len().saturating_sub(1)];
+            if parent.iter().any(|s| {
+                matches!(
+                    *s,
+                    "schemas" | "schema" | "serializers" | "dto" | "dtos" | "forms" | "validators" | "inputs" | "requests"
+                )
+            }) {
+                return PyClass::Schema;
+            }
+            if parent
+                .iter()
+                .any(|s| matches!(*s, "models" | "model" | "entities" | "orm" | "tables" | "documents"))
+            {
+                return PyClass::Orm;
+            }
         }
     }
-    let suffixes = ["Schema", "In", "Input", "Create", "Update", "Payload", "Request", "Body", "Params", "Form", "DTO", "Dto"];
+    let suffixes = [
+        "Schema", "In", "Input", "Create", "Update", "Payload", "Request", "Body", "Params", "Form", "DTO", "Dto",
+    ];
     if suffixes.iter().any(|s| head.ends_with(s) && head.len() > s.len()) {
         return PyClass::Schema;
     }
@@ -844,6 +875,22 @@ fn is_password_hashing(path: &str) -> bool {
         )
 }
 
+/// A fixed set of accepted values: a literal collection or a constant
+/// (`["asc", "desc"]`, `SORTS`, `dict(settings.LANGUAGES)`), not a cache or
+/// a lookup table filled at run time.
+fn is_allow_list(text: &str) -> bool {
+    let text = text.trim();
+    if text.starts_with(['[', '(', '{']) {
+        return true;
+    }
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| {
+            word.len() > 1
+                && word.chars().any(char::is_alphabetic)
+                && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
 /// Calls that check a value's type by hand.
 const TYPE_CHECKS: &[&str] = &[
     "isinstance", "Array.isArray", "Number.isInteger", "Number.isFinite", "Number.isSafeInteger", "isNaN",
@@ -1032,7 +1079,8 @@ fn classify<'t>(
                     // `lang in ALLOWED` checks against an allow-list;
                     // `"key" in data` only tests for presence.
                     let left = parent.named_child(0).map(|n| n.id());
-                    return if left == Some(current.id()) {
+                    let right = parent.named_child(1).map_or("", |n| file.text_of(n));
+                    return if left == Some(current.id()) && is_allow_list(right) {
                         Seen::Checked
                     } else {
                         Seen::Ignored
@@ -1077,11 +1125,12 @@ fn classify<'t>(
                 }
                 // `EMAIL_RE.test(x)`, `re.match(PATTERN, x)`,
                 // `ALLOWED.includes(x)`: a check.
+                let allow_list = (path.ends_with(".includes") || path.ends_with(".has"))
+                    && is_allow_list(path.rsplit_once('.').map_or("", |(r, _)| r));
                 if path.ends_with(".test")
                     || path.starts_with("re.")
                     || path.ends_with(".fullmatch")
-                    || path.ends_with(".includes")
-                    || path.ends_with(".has")
+                    || allow_list
                 {
                     return Seen::Checked;
                 }
@@ -1760,6 +1809,37 @@ mod tests {
     }
 
     #[test]
+    fn python_classes_are_told_apart_through_their_bases() {
+        let code = r#"
+            class ItemBase(BaseModel):
+                title: str
+
+            class ItemCreate(ItemBase):
+                price: int
+
+            class Item(Base):
+                __tablename__ = "items"
+
+            class Ledger(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+
+            class AuditedLedger(Ledger):
+                pass
+            "#;
+        let file = crate::source::SourceFile::new(
+            "app/models.py".to_string(),
+            FileKind::Python,
+            crate::rule::unindent(code),
+            None,
+        );
+        use super::{python_class, PyClass};
+        assert_eq!(python_class(&file, "ItemCreate"), PyClass::Schema);
+        assert_eq!(python_class(&file, "Item"), PyClass::Orm);
+        assert_eq!(python_class(&file, "AuditedLedger"), PyClass::Orm);
+        assert_eq!(python_class(&file, "Mystery"), PyClass::Unknown);
+    }
+
+    #[test]
     fn allow_list_checks_count_as_validation() {
         let python = r#"
             @require_POST
@@ -1784,6 +1864,16 @@ mod tests {
             });
             "#;
         assert!(messages("src/books.js", FileKind::JavaScript, js).is_empty());
+        // A run-time cache is no allow-list.
+        let cache = r#"
+            @app.post("/quotes")
+            def quote(order: dict):
+                key = f"{order['currency']}:{order['amount']}"
+                if key not in _quote_cache:
+                    _quote_cache[key] = convert(order["amount"], order["currency"])
+                return {"amount": _quote_cache[key]}
+            "#;
+        assert_eq!(messages("app/main.py", FileKind::Python, cache).len(), 1);
     }
 
     #[test]
