@@ -11,6 +11,7 @@ pub mod handlers;
 pub mod imports;
 pub mod paths;
 pub mod request_data;
+pub mod sink_flow;
 
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::Language;
