@@ -406,8 +406,7 @@ impl<'t> Judge<'_, 't> {
             let text = file.text_of(filter);
             let at = text.find("\"$where\"")?;
             let rest = &text[at + "\"$where\"".len()..];
-            let value = rest.trim_start().strip_prefix(':')?;
-            let value = value.split(',').next().unwrap_or(value);
+            let value = first_value(rest.trim_start().strip_prefix(':')?);
             let name = names.iter().find(|n| mentions(value, n))?;
             // The name's own node inside the macro's tokens tells its origin.
             let mut origin = None;
@@ -423,6 +422,28 @@ impl<'t> Judge<'_, 't> {
         let untyped = ["Document", "Value", "Bson", "Map"].iter().any(|t| origin.source.contains(t));
         untyped.then_some(Problem::Whole(origin))
     }
+}
+
+/// The text of one `doc!` value: up to the next comma or closing brace
+/// outside brackets and strings.
+fn first_value(text: &str) -> &str {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut previous = ' ';
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' if previous != '\\' => in_string = !in_string,
+            _ if in_string => {}
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' => depth -= 1,
+            '}' if depth == 0 => return &text[..i],
+            '}' => depth -= 1,
+            ',' if depth == 0 => return &text[..i],
+            _ => {}
+        }
+        previous = c;
+    }
+    text
 }
 
 /// The name at the root of `a.b["c"].d`.
@@ -839,6 +860,27 @@ mod tests {
             app.post("/u", async (req, res) => res.json(await User.findOne({ where: { name: req.body.name } })));
             "#;
         assert!(findings("src/c.js", FileKind::JavaScript, sequelize).is_empty());
+    }
+
+    #[test]
+    fn rust_where_value_is_read_past_commas_inside_it() {
+        assert_eq!(super::first_value(r#" format!("a > {}", q.expr), "x": 1 }"#), r#" format!("a > {}", q.expr)"#);
+        assert_eq!(super::first_value(r#" &login.email }"#), " &login.email ");
+        let code = r#"
+            use axum::extract::Query;
+            use mongodb::bson::doc;
+            async fn scored(Query(q): Query<Scored>) -> String {
+                let n = users.count_documents(doc! { "$where": format!("this.score > {}", q.expr), "active": true }).await;
+                String::new()
+            }
+            async fn by_name(Query(q): Query<Scored>) -> String {
+                let n = users.count_documents(doc! { "name": &q.expr }).await;
+                String::new()
+            }
+            "#;
+        let found = findings("src/api/users.rs", FileKind::Rust, code);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("`$where` expression built from `Query(q):Query<Scored>` (via `q`)"), "{}", found[0]);
     }
 
     #[test]

@@ -163,7 +163,13 @@ fn rust_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
         // `client.get(url)`, `state.http.post(url)`: a reqwest client.
         let method = file.text_of(function.child_by_field_name("field")?);
         let receiver = file.text_of(function.child_by_field_name("value")?);
-        if !file.text.contains("reqwest") {
+        // A reqwest request is sent: `client.get(url).send()`, or the file
+        // names the crate.
+        let sent = call.parent().is_some_and(|p| {
+            p.kind() == "field_expression"
+                && p.child_by_field_name("field").is_some_and(|f| file.text_of(f) == "send")
+        });
+        if !sent && !file.text.contains("reqwest") {
             return None;
         }
         let is_client = is_client_name(receiver) || receiver.ends_with("Client::new()");
@@ -493,7 +499,7 @@ impl Rule for ServerSideRequestForgery {
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let words: &[&str] = match language {
             Language::Python => &["requests", "httpx", "urllib", "aiohttp"],
-            Language::Rust => &["reqwest", "ureq", "surf"],
+            Language::Rust => &["reqwest", "ureq", "surf", ".send()"],
             _ => &["fetch", "axios", "got", "http", "needle", "superagent", "undici"],
         };
         Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
@@ -845,6 +851,20 @@ mod tests {
         let found = findings("app/handlers.py", FileKind::Python, code);
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].starts_with("`session.get`"), "{}", found[0]);
+    }
+
+    #[test]
+    fn rust_client_field_sending_a_request() {
+        let code = r#"
+            async fn preview(State(state): State<AppState>, Query(q): Query<Preview>) -> String {
+                let page = state.http.get(&q.url).send().await;
+                let cached = state.cache.get(&q.url);
+                String::new()
+            }
+            "#;
+        let found = findings("src/api/previews.rs", FileKind::Rust, code);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("`state.http.get`"), "{}", found[0]);
     }
 
     #[test]
