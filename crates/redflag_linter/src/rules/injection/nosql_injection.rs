@@ -80,6 +80,19 @@ struct Sink<'t> {
     filter: Node<'t>,
 }
 
+/// How a handler parameter is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Typed,
+    Open,
+    Unknown,
+}
+
+/// Operators whose operand is itself a filter or an expression: request
+/// data there writes query logic. Other operators (`$eq`, `$in`, `$gt`…)
+/// compare against their operand as a value.
+const CLAUSE_OPERATORS: &[&str] = &["$or", "$and", "$nor", "$not", "$expr", "$elemMatch"];
+
 /// What makes a filter injectable.
 enum Problem {
     /// `$where` with request data: JavaScript run by the database.
@@ -108,6 +121,12 @@ fn js_sink<'t>(file: &SourceFile, language: Language, call: Node<'t>) -> Option<
     let receiver = function.child_by_field_name("object")?;
     let receiver_text = file.text_of(receiver);
     if receiver_text.starts_with("prisma") || receiver_text.starts_with("this.prisma") {
+        return None;
+    }
+    // Names shared with caches and query builders (`redis.exists(key)`,
+    // `knex("t").where(...)`): only on a Mongoose model (`User.exists`).
+    let model = receiver.kind() == "identifier" && receiver_text.starts_with(|c: char| c.is_ascii_uppercase());
+    if matches!(method, "exists" | "count" | "where" | "distinct") && !model {
         return None;
     }
     let imports = file.imports();
@@ -271,8 +290,7 @@ impl<'t> Judge<'_, 't> {
             }
             "member_expression" | "subscript_expression" | "subscript" | "attribute" => {
                 // `dto.email` of a parameter typed as a DTO or model.
-                let typed = root_identifier(file, value).is_some_and(|root| self.typed_parameter(root));
-                (!typed && self.part_holds_objects(&origin)).then_some(origin)
+                self.root_holds_objects(root_identifier(file, value), &origin).then_some(origin)
             }
             "binary_expression" | "boolean_operator" => {
                 let operator = value.child_by_field_name("operator").map_or("", |o| file.text_of(o));
@@ -305,37 +323,51 @@ impl<'t> Judge<'_, 't> {
                         self.part_holds_objects(&origin).then_some(origin)
                     }
                     Some(binding) => self.object_origin(binding.value, depth + 1),
-                    None => (!self.typed_parameter(name) && self.part_holds_objects(&origin)).then_some(origin),
+                    None => self.root_holds_objects(Some(name), &origin).then_some(origin),
                 }
             }
             _ => None,
         }
     }
 
-    /// A handler parameter declared with a type that fixes its shape: a
-    /// NestJS DTO class, a Pydantic model, anything but `dict`/`any`.
-    fn typed_parameter(&self, name: &str) -> bool {
+    /// How a handler parameter is declared: a type that fixes its shape
+    /// (a NestJS DTO class, a Pydantic model), an open mapping (`dict`,
+    /// `any`, `Record`), or no type at all.
+    fn parameter_shape(&self, name: &str) -> Shape {
         let Some(parameters) = self.handler.node.child_by_field_name("parameters") else {
-            return false;
+            return Shape::Unknown;
         };
         let mut cursor = parameters.walk();
         let list: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
-        list.into_iter().any(|parameter| {
-            let text = self.file.text_of(parameter);
+        for parameter in list {
             let Some(type_node) = parameter.child_by_field_name("type") else {
-                return false;
+                continue;
             };
             let pattern = parameter
                 .child_by_field_name("pattern")
                 .or_else(|| parameter.child_by_field_name("name"))
                 .or_else(|| parameter.named_child(0));
-            let named = pattern.is_some_and(|p| self.file.text_of(p) == name) || mentions(text, name);
+            if pattern.is_none_or(|p| self.file.text_of(p) != name) {
+                continue;
+            }
             let type_text = self.file.text_of(type_node).trim_start_matches(':').trim();
-            let open = ["any", "object", "unknown", "dict", "Dict", "Any", "Record", "Json"]
+            let open = ["any", "object", "unknown", "dict", "Dict", "Any", "Record", "Json", "Mapping"]
                 .iter()
                 .any(|t| type_text == *t || type_text.starts_with(&format!("{t}[")) || type_text.starts_with(&format!("{t}<")));
-            named && !open
-        })
+            return if open { Shape::Open } else { Shape::Typed };
+        }
+        Shape::Unknown
+    }
+
+    /// Whether a value read from the parameter or local `root` can be an
+    /// object: open parameters can (FastAPI reads a `dict` parameter from
+    /// the body), typed ones cannot, others as their request part allows.
+    fn root_holds_objects(&self, root: Option<&str>, origin: &Origin) -> bool {
+        match root.map_or(Shape::Unknown, |r| self.parameter_shape(r)) {
+            Shape::Open => true,
+            Shape::Typed => false,
+            Shape::Unknown => self.part_holds_objects(origin),
+        }
     }
 
     /// What is wrong with a filter, if anything.
@@ -386,6 +418,8 @@ impl<'t> Judge<'_, 't> {
                 }
                 if literal(value) {
                     stack.push(value);
+                } else if key.starts_with('$') && !CLAUSE_OPERATORS.contains(&key.as_str()) {
+                    // `{ email: { $eq: req.body.email } }`: a value, not a clause.
                 } else if let Some(origin) = self.object_origin(value, 0) {
                     if !keys.contains(&key) {
                         keys.push(key);
@@ -581,9 +615,9 @@ req.body.username, password: req.body.password })`, `find_one({"user":
 data["user"]})` with `data` the parsed JSON), or a `$where` holds request
 data. JavaScript/TypeScript: Mongoose models and the `mongodb` driver
 (`find`, `findOne`, `findOneAnd*`, `update*`, `delete*`, `replaceOne`,
-`countDocuments`, `exists`, `where`, `distinct`) in files that import
-them, and models imported from the app's `models` in files without a SQL
-ORM. Python: pymongo, Motor, Flask-PyMongo, MongoEngine, Beanie
+`countDocuments`, and `exists`/`count`/`where`/`distinct` on a model) in
+files that import them, and models imported from the app's `models` in
+files without a SQL ORM. Python: pymongo, Motor, Flask-PyMongo, MongoEngine, Beanie
 collections. Rust: `mongodb` collections given `doc! { "$where": … }` with
 request data, or a `Document`/`serde_json::Value` taken from the body.
 
@@ -610,7 +644,10 @@ app.post("/login", async (req, res) => {
   res.json({ ok: Boolean(ok) });
 });
 ```
-Coerce (`String(x)`, `str(x)`), validate with a schema that requires
+Coerce (`String(x)`, `str(x)`), compare explicitly
+(`{ email: { $eq: req.body.email } }` — operands of `$eq`, `$in`, `$gt`…
+are values; those of `$or`, `$and`, `$nor`, `$not`, `$expr`,
+`$elemMatch` are clauses and are still read), validate with a schema that requires
 strings (zod, joi, class-validator DTOs, Pydantic models, typed Rust
 structs), or strip `$` keys (`express-mongo-sanitize`, Mongoose
 `sanitizeFilter: true`).
@@ -618,7 +655,8 @@ structs), or strip `$` keys (`express-mongo-sanitize`, Mongoose
 ## Configuration
 Select or ignore it by name, `TASK-3.1`, `SCOPE-4.6` or `RF-2`. Tests and
 examples are not checked. Path parameters, headers and form fields are
-strings and are not reported; Express query values are reported unless the
+strings and are not reported; FastAPI parameters typed `dict`/`Any` are
+read from the body and reported, typed ones are not; Express query values are reported unless the
 file sets `app.set('query parser', 'simple')` (Express 5's default — not
 visible from the code); a file that mentions `express-mongo-sanitize`,
 `mongo-sanitize` or `sanitizeFilter` is not reported except for `$where`.
@@ -881,6 +919,37 @@ mod tests {
         let found = findings("src/api/users.rs", FileKind::Rust, code);
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].contains("`$where` expression built from `Query(q):Query<Scored>` (via `q`)"), "{}", found[0]);
+    }
+
+    #[test]
+    fn operator_operands_typed_and_open_parameters() {
+        let js = r#"
+            const mongoose = require("mongoose");
+            app.post("/a", async (req, res) => {
+              const user = await User.findOne({ email: { $eq: req.body.email }, _id: { $in: req.body.ids } });
+              const cached = await redis.exists(req.body.key);
+              const any = await User.find({ $or: req.body.conditions });
+              res.json({ user, cached, any });
+            });
+            "#;
+        let found = findings("src/a.js", FileKind::JavaScript, js);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("matches `$or` against `req.body`"), "{}", found[0]);
+        let py = r#"
+            from fastapi import FastAPI
+            from motor.motor_asyncio import AsyncIOMotorClient
+
+            @app.post("/search")
+            async def search(filters: dict):
+                return await db.orders.find_one({"status": filters["status"]})
+
+            @app.post("/typed")
+            async def typed(body: Query):
+                return await db.orders.find_one({"status": body.status})
+            "#;
+        let found = findings("app/api.py", FileKind::Python, py);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("`search`") && found[0].contains("`status`"), "{}", found[0]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use redflag_syntax::{FileKind, Language};
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::handlers::{enclosing_handler, Handler};
 use crate::semantics::paths::is_test_or_example;
-use crate::semantics::request_data::{request_flow, RequestFlow};
+use crate::semantics::request_data::{request_flow, RequestFlow, SourceKind};
 use crate::semantics::sink_flow::{
     binding_before, keyword, lines_before, mentions, positional, tainted_names_in,
 };
@@ -37,6 +37,8 @@ struct PathTraversal {
 struct Sink<'t> {
     api: String,
     paths: Vec<Node<'t>>,
+    /// `upload.save(path)`: a sink only when `upload` is an uploaded file.
+    upload: Option<Node<'t>>,
 }
 
 /// Python module functions that act on a path, by resolved name.
@@ -119,6 +121,20 @@ fn python_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
     if let Some(sink) = pathlib_sink(file, call, function) {
         return Some(sink);
     }
+    // Werkzeug `FileStorage.save(dst)` / Starlette-style uploads: the
+    // client also names the file (`f.filename`).
+    if function.kind() == "attribute"
+        && function
+            .child_by_field_name("attribute")
+            .is_some_and(|a| file.text_of(a) == "save")
+    {
+        let receiver = function.child_by_field_name("object")?;
+        return Some(Sink {
+            api: format!("{}.save", file.text_of(receiver)),
+            paths: first_or_keyword(file, call, &["dst"]),
+            upload: Some(receiver),
+        });
+    }
     let callee = callee_path(file, Language::Python, call)?;
     let imports = file.imports();
     let head = callee.split('.').next().unwrap_or(&callee);
@@ -136,6 +152,7 @@ fn python_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
         return Some(Sink {
             api: "open".into(),
             paths: first_or(&["file"]),
+            upload: None,
         });
     }
     if !imported {
@@ -150,6 +167,7 @@ fn python_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
         return Some(Sink {
             api: resolved,
             paths,
+            upload: None,
         });
     }
     // FastAPI/Starlette/aiohttp `FileResponse(path)`; Django's takes an
@@ -166,9 +184,21 @@ fn python_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
         return Some(Sink {
             api: resolved,
             paths,
+            upload: None,
         });
     }
     None
+}
+
+/// The first positional argument, or the first of `names` given as a
+/// keyword.
+fn first_or_keyword<'t>(file: &SourceFile, call: Node<'t>, names: &[&str]) -> Vec<Node<'t>> {
+    positional(call)
+        .first()
+        .copied()
+        .or_else(|| names.iter().find_map(|n| keyword(file, call, n)))
+        .into_iter()
+        .collect()
 }
 
 /// `Path(name).read_text()`, `(BASE / name).open()`, `target.unlink()`
@@ -216,6 +246,7 @@ fn pathlib_sink<'t>(file: &SourceFile, call: Node<'t>, function: Node<'t>) -> Op
     path_like.then(|| Sink {
         api: format!("Path.{method}"),
         paths: vec![receiver],
+        upload: None,
     })
 }
 
@@ -256,6 +287,7 @@ fn js_sink<'t>(file: &SourceFile, language: Language, call: Node<'t>) -> Option<
             return Some(Sink {
                 api: format!("{receiver}.{method}"),
                 paths: positional(call).into_iter().take(1).collect(),
+                upload: None,
             });
         }
     }
@@ -278,6 +310,7 @@ fn js_sink<'t>(file: &SourceFile, language: Language, call: Node<'t>) -> Option<
     Some(Sink {
         api: format!("{}.{name}", if module == "fs/promises" { "fs" } else { module }),
         paths: positional(call).into_iter().take(count).collect(),
+        upload: None,
     })
 }
 
@@ -304,6 +337,7 @@ fn rust_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
             resolved.clone()
         },
         paths: positional(call).into_iter().take(count).collect(),
+        upload: None,
     })
 }
 
@@ -363,7 +397,7 @@ impl Rule for PathTraversal {
 
     fn prefilter(&self, language: Language) -> Option<Vec<Vec<String>>> {
         let words: &[&str] = match language {
-            Language::Python => &["open", "send_file", "FileResponse", "os.", "shutil", "read_", "write_", "unlink", "rmdir"],
+            Language::Python => &["open", "send_file", "FileResponse", "os.", "shutil", "read_", "write_", "unlink", "rmdir", ".save("],
             Language::Rust => &["fs::", "File::", "NamedFile"],
             _ => &["fs", "sendFile", "download"],
         };
@@ -393,6 +427,14 @@ impl Rule for PathTraversal {
             return;
         };
         let flow = request_flow(file, &handler);
+        if let Some(upload) = sink.upload {
+            let uploaded = flow
+                .origin(file, upload)
+                .is_some_and(|o| o.kind == SourceKind::Files);
+            if !uploaded {
+                return;
+            }
+        }
         let Some((path, origin)) = sink
             .paths
             .iter()
@@ -442,7 +484,8 @@ followed through local names, string building and path joins
 Sinks: Python `open`, `io.open`, `aiofiles.open`, `pathlib.Path`
 `read_text`/`read_bytes`/`write_*`/`open`/`unlink`, Flask `send_file`,
 FastAPI/Starlette/aiohttp `FileResponse`, `os.remove`/`unlink`/`rename`,
-`shutil` copies, moves and `rmtree`; Node `fs` (also `fs/promises`,
+`shutil` copies, moves and `rmtree`, and an uploaded file's `save(path)`
+(Werkzeug `FileStorage`, whose `filename` the client chooses); Node `fs` (also `fs/promises`,
 `fs-extra`) reads, writes, streams, `unlink`, `rm`, copies and renames,
 Express `res.sendFile`/`res.download` without a `root` option; Rust
 `std::fs`/`tokio::fs` reads, writes and removals, `File::open`/`create`,
@@ -756,6 +799,27 @@ mod tests {
                 return open("VERSION").read()
             "#;
         assert!(findings("app/config.py", FileKind::Python, code).is_empty());
+    }
+
+    #[test]
+    fn uploads_saved_under_the_client_file_name() {
+        let code = r#"
+            import os
+            from flask import Flask, request
+            from werkzeug.utils import secure_filename
+            app = Flask(__name__)
+
+            @app.post("/avatars")
+            def avatar():
+                f = request.files["avatar"]
+                f.save(os.path.join("/srv/avatars", f.filename))
+                f.save(os.path.join("/srv/avatars", secure_filename(f.filename)))
+                profile.save(os.path.join("/srv/avatars", request.form["name"]))
+                return "", 201
+            "#;
+        let found = findings("app/views.py", FileKind::Python, code);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("`f.save` in route handler `avatar` gets a file path built from `request.files` (via `f`) (uploaded file)"), "{}", found[0]);
     }
 
     #[test]
