@@ -78,6 +78,7 @@ const PY_MONGO_MODULES: &[&str] = &["pymongo", "motor", "flask_pymongo", "mongoe
 struct Sink<'t> {
     api: String,
     filter: Node<'t>,
+    receiver: Option<Node<'t>>,
 }
 
 /// How a handler parameter is declared.
@@ -159,6 +160,7 @@ fn js_sink<'t>(file: &SourceFile, language: Language, call: Node<'t>) -> Option<
     Some(Sink {
         api: format!("{}.{method}", short_receiver(receiver_text)),
         filter,
+        receiver: Some(receiver),
     })
 }
 
@@ -220,6 +222,7 @@ fn python_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
     Some(Sink {
         api: format!("{}.{method}", short_receiver(file.text_of(receiver))),
         filter,
+        receiver: Some(receiver),
     })
 }
 
@@ -238,6 +241,7 @@ fn rust_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
     Some(Sink {
         api: format!("{}.{method}", short_receiver(file.text_of(receiver))),
         filter,
+        receiver: Some(receiver),
     })
 }
 
@@ -564,6 +568,11 @@ impl Rule for NosqlInjection {
             return;
         };
         let flow = request_flow(file, &handler);
+        // A collection is never request data: `data["text"].find(needle)`
+        // is a string method.
+        if sink.receiver.is_some_and(|r| flow.origin(file, r).is_some()) {
+            return;
+        }
         let judge = Judge {
             file,
             language,
@@ -591,8 +600,13 @@ impl Rule for NosqlInjection {
                     return;
                 }
                 let keys = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                let how = if origin.kind == SourceKind::Query {
+                    "a query string such as `?field[$ne]=x` arrives as the operator object `{\"$ne\": \"x\"}`"
+                } else {
+                    "a JSON body can send an operator object such as `{\"$ne\": null}`"
+                };
                 format!(
-                    "{place} matches {keys} against {} ({}) without coercing it to a string: a JSON body can send an operator object such as `{{\"$ne\": null}}` and match any document",
+                    "{place} matches {keys} against {} ({}) without coercing it to a string: {how} and matches any document",
                     origin.describe(),
                     origin.kind.noun()
                 )
@@ -898,6 +912,19 @@ mod tests {
             app.post("/u", async (req, res) => res.json(await User.findOne({ where: { name: req.body.name } })));
             "#;
         assert!(findings("src/c.js", FileKind::JavaScript, sequelize).is_empty());
+    }
+
+    #[test]
+    fn string_methods_on_request_data_are_not_queries() {
+        let code = r#"
+            import json
+            from pymongo import MongoClient
+
+            def find_text(request):
+                data = json.loads(request.body)
+                return JsonResponse({"i": data["text"].find(data["needle"])})
+            "#;
+        assert!(findings("shop/views.py", FileKind::Python, code).is_empty());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use redflag_syntax::{FileKind, Language};
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::handlers::{enclosing_handler, Handler};
 use crate::semantics::paths::is_test_or_example;
-use crate::semantics::request_data::{request_flow, RequestFlow};
+use crate::semantics::request_data::{request_flow, RequestFlow, SourceKind};
 use crate::semantics::sink_flow::{
     arguments, binding_before, keyword, lines_before, mentions, positional, tainted_names_in,
 };
@@ -219,6 +219,19 @@ impl<'t> UrlReader<'_, 't> {
         self.flow.origin(self.file, node).is_some()
     }
 
+    /// An opaque value: request data or not. The request's own path
+    /// (`request.path`, `req.originalUrl`) always starts with `/`, so after
+    /// a base URL it cannot reach the host.
+    fn hole(&self, node: Node<'_>) -> Vec<Piece> {
+        match self.flow.origin(self.file, node) {
+            Some(origin) if origin.kind == SourceKind::Url && is_request_path(&origin.source) => {
+                vec![Piece::Text("/".into()), Piece::Hole(true)]
+            }
+            Some(_) => vec![Piece::Hole(true)],
+            None => vec![Piece::Hole(false)],
+        }
+    }
+
     /// The pieces of `node`, in order.
     fn pieces(&self, node: Node<'t>, depth: usize) -> Vec<Piece> {
         let file = self.file;
@@ -291,7 +304,7 @@ impl<'t> UrlReader<'_, 't> {
                 Some(inner) => self.pieces(inner, depth),
                 None => vec![Piece::Hole(self.tainted(node))],
             },
-            _ => vec![Piece::Hole(self.tainted(node))],
+            _ => self.hole(node),
         }
     }
 
@@ -372,6 +385,18 @@ impl<'t> UrlReader<'_, 't> {
         }
         pieces.push(Piece::Text(chars.to_string()));
         pieces
+    }
+}
+
+/// Request reads that hold the path of the request, not a full URL.
+fn is_request_path(source: &str) -> bool {
+    let last = source.trim_end_matches("()").rsplit('.').next().unwrap_or("");
+    match last {
+        "path" | "full_path" | "path_info" | "get_full_path" | "raw_path" | "originalUrl" => true,
+        // Node's and Koa's `url` is the path; Hono's `c.req.url`, Flask's and
+        // Starlette's `request.url` are absolute.
+        "url" => matches!(source, "req.url" | "ctx.url" | "ctx.request.url"),
+        _ => false,
     }
 }
 
@@ -830,6 +855,27 @@ mod tests {
         let found = findings("app/views.py", FileKind::Python, code);
         assert_eq!(found.len(), 3, "{found:#?}");
         assert!(found[0].contains("`request.args` (via `region`) (query string)"), "{}", found[0]);
+    }
+
+    #[test]
+    fn the_request_path_after_a_base_keeps_the_host() {
+        let code = r#"
+            import requests
+
+            def proxy(request):
+                r = requests.get(settings.UPSTREAM + request.path, timeout=5)
+                return JsonResponse(r.json())
+            "#;
+        assert!(findings("shop/views.py", FileKind::Python, code).is_empty());
+        let js = r#"
+            const axios = require("axios");
+            app.use("/api", async (req, res) => {
+              const r = await axios.get(UPSTREAM + req.originalUrl, { timeout: 5000 });
+              const s = await axios.get(req.query.target, { timeout: 5000 });
+              res.json([r.data, s.data]);
+            });
+            "#;
+        assert_eq!(findings("src/proxy.js", FileKind::JavaScript, js).len(), 1);
     }
 
     #[test]
