@@ -438,10 +438,14 @@ impl Rule for PathTraversal {
         let Some((path, origin)) = sink
             .paths
             .iter()
-            .find_map(|p| flow.origin(file, *p).map(|o| (*p, o)))
+            .filter_map(|p| flow.origin(file, *p).map(|o| (*p, o)))
+            .find(|(p, o)| !is_stored_upload(file, *p, o.kind))
         else {
             return;
         };
+        if reduced_to_file_name(file, &handler, path, 0) {
+            return;
+        }
         let names = names_for_guard(file, &flow, path);
         if checked_before(file, &handler, node, &names) {
             return;
@@ -460,6 +464,41 @@ impl Rule for PathTraversal {
             .help(help(language)),
         );
     }
+}
+
+/// Where the server stored an upload (multer's `req.file.path`,
+/// express-fileupload's `tempFilePath`): a name the server chose.
+fn is_stored_upload(file: &SourceFile, path: Node<'_>, kind: SourceKind) -> bool {
+    let text = file.text_of(path);
+    kind == SourceKind::Files && (text.ends_with(".path") || text.ends_with(".tempFilePath"))
+}
+
+/// How many bindings are followed back looking for a file-name reduction.
+const MAX_DEPTH: usize = 3;
+
+/// Rust `Path::new(&name).file_name()` keeps the last component only, like
+/// `basename`: the path argument, or a local it was built from, applies it.
+fn reduced_to_file_name(file: &SourceFile, handler: &Handler<'_>, path: Node<'_>, depth: usize) -> bool {
+    if file.kind.language() != Some(Language::Rust) {
+        return false;
+    }
+    if file.text_of(path).contains(".file_name()") {
+        return true;
+    }
+    if depth >= MAX_DEPTH {
+        return false;
+    }
+    let mut names = Vec::new();
+    crate::semantics::walk(path, |node| {
+        if node.kind() == "identifier" {
+            names.push(node);
+        }
+        true
+    });
+    names.into_iter().any(|name| {
+        binding_before(file, handler.node, file.text_of(name), name.start_byte())
+            .is_some_and(|b| !b.destructured && reduced_to_file_name(file, handler, b.value, depth + 1))
+    })
 }
 
 /// The request-data names of the path argument, and the argument itself
@@ -512,7 +551,7 @@ def invoice(name):
     return send_from_directory(INVOICE_DIR, name)
 ```
 Reduce the name to one component (`secure_filename`, `os.path.basename`,
-`path.basename`), serve through an API that contains it
+`path.basename`, Rust `Path::new(&name).file_name()`), serve through an API that contains it
 (`send_from_directory`, `res.sendFile(name, { root })`, `koa-send`,
 `ServeDir`), or resolve and check in the handler before the sink:
 `target = (BASE / name).resolve()` with `target.is_relative_to(BASE)`,
@@ -820,6 +859,33 @@ mod tests {
         let found = findings("app/views.py", FileKind::Python, code);
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].starts_with("`f.save` in route handler `avatar` gets a file path built from `request.files` (via `f`) (uploaded file)"), "{}", found[0]);
+    }
+
+    #[test]
+    fn rust_file_name_and_multer_stored_paths() {
+        let rust = r#"
+            use actix_files::NamedFile;
+            use actix_web::{get, web};
+
+            #[get("/files/{name}")]
+            async fn files(name: web::Path<String>) -> actix_web::Result<NamedFile> {
+                let file = std::path::Path::new(name.as_str()).file_name().unwrap_or_default().to_owned();
+                Ok(NamedFile::open(std::path::Path::new("./static").join(file))?)
+            }
+            "#;
+        assert!(findings("src/files.rs", FileKind::Rust, rust).is_empty());
+        let js = r#"
+            const fs = require("fs/promises");
+            const path = require("path");
+            app.post("/upload", upload.single("file"), async (req, res) => {
+              await fs.rename(req.file.path, path.join("public", req.file.originalname));
+              await fs.unlink(req.file.path);
+              res.sendStatus(201);
+            });
+            "#;
+        let found = findings("src/upload.js", FileKind::JavaScript, js);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("`fs.rename`"), "{}", found[0]);
     }
 
     #[test]
