@@ -247,8 +247,10 @@ fn rust_sink<'t>(file: &SourceFile, call: Node<'t>) -> Option<Sink<'t>> {
 
 // ---------------------------------------------------------------- values
 
-/// How many bindings are followed back from a name.
-const MAX_DEPTH: usize = 4;
+/// How deep a value is read (hostile `a || a || …` chains are tens of
+/// thousands deep); following a name to its binding costs [`BINDING_COST`].
+const MAX_NESTING: usize = 64;
+const BINDING_COST: usize = 16;
 /// Most filter nodes looked at.
 const MAX_FILTER_NODES: usize = 2_000;
 
@@ -286,6 +288,10 @@ impl<'t> Judge<'_, 't> {
     /// The origin of `value` when it is request data that can still be an
     /// object here.
     fn object_origin(&self, value: Node<'t>, depth: usize) -> Option<Origin> {
+        if depth > MAX_NESTING {
+            return None;
+        }
+        let depth = depth + 1;
         let file = self.file;
         let origin = self.flow.origin(file, value)?;
         match value.kind() {
@@ -318,7 +324,7 @@ impl<'t> Judge<'_, 't> {
             }
             "identifier" | "shorthand_property_identifier" => {
                 let name = file.text_of(value);
-                let binding = (depth < MAX_DEPTH)
+                let binding = (depth + BINDING_COST <= MAX_NESTING)
                     .then(|| binding_before(file, self.handler.node, name, value.start_byte()))
                     .flatten();
                 match binding {
@@ -326,7 +332,7 @@ impl<'t> Judge<'_, 't> {
                     Some(binding) if binding.destructured => {
                         self.part_holds_objects(&origin).then_some(origin)
                     }
-                    Some(binding) => self.object_origin(binding.value, depth + 1),
+                    Some(binding) => self.object_origin(binding.value, depth + BINDING_COST),
                     None => self.root_holds_objects(Some(name), &origin).then_some(origin),
                 }
             }

@@ -204,8 +204,11 @@ enum Piece {
     Hole(bool),
 }
 
-/// How many bindings are followed back from a name.
-const MAX_DEPTH: usize = 4;
+/// How deep a URL expression is read (hostile `a + a + …` chains are
+/// tens of thousands deep); following a name back to its binding costs
+/// [`BINDING_COST`], so at most four bindings are followed.
+const MAX_NESTING: usize = 64;
+const BINDING_COST: usize = 16;
 
 struct UrlReader<'a, 't> {
     file: &'a SourceFile,
@@ -234,6 +237,10 @@ impl<'t> UrlReader<'_, 't> {
 
     /// The pieces of `node`, in order.
     fn pieces(&self, node: Node<'t>, depth: usize) -> Vec<Piece> {
+        if depth > MAX_NESTING {
+            return self.hole(node);
+        }
+        let depth = depth + 1;
         let file = self.file;
         let field = |name: &str| node.child_by_field_name(name);
         match node.kind() {
@@ -288,11 +295,11 @@ impl<'t> UrlReader<'_, 't> {
                 if !self.tainted(node) {
                     return vec![Piece::Hole(false)];
                 }
-                let binding = (depth < MAX_DEPTH)
+                let binding = (depth + BINDING_COST <= MAX_NESTING)
                     .then(|| binding_before(file, self.scope, file.text_of(node), node.start_byte()))
                     .flatten();
                 match binding {
-                    Some(binding) if !binding.destructured => self.pieces(binding.value, depth + 1),
+                    Some(binding) if !binding.destructured => self.pieces(binding.value, depth + BINDING_COST),
                     _ => vec![Piece::Hole(true)],
                 }
             }
@@ -876,6 +883,16 @@ mod tests {
             });
             "#;
         assert_eq!(findings("src/proxy.js", FileKind::JavaScript, js).len(), 1);
+    }
+
+    #[test]
+    fn hostile_concatenation_depth_does_not_overflow() {
+        let chain = " + \"a\"".repeat(50_000);
+        let code = format!(
+            "import requests\n\ndef proxy(request):\n    return requests.get(request.GET[\"u\"]{chain}, timeout=5)\n"
+        );
+        let found = findings("shop/views.py", FileKind::Python, &code);
+        assert!(found.len() <= 1, "{found:#?}");
     }
 
     #[test]
