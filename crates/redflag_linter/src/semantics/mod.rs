@@ -12,6 +12,7 @@ pub mod handlers;
 pub mod imports;
 pub mod paths;
 pub mod request_data;
+pub mod sink_flow;
 pub mod sinks;
 
 use redflag_syntax::tree_sitter::Node;

@@ -888,7 +888,11 @@ impl RequestFlow {
                 }
                 "binary_operator" | "binary_expression" => {
                     let operator = field("operator").map_or("", |o| file.text_of(o));
-                    if matches!(operator, "+" | "%" | "||" | "??" | "&&" | "or" | "and") {
+                    // `/` joins pathlib paths (`BASE / name`).
+                    let path_join = operator == "/" && language == Language::Python;
+                    if path_join
+                        || matches!(operator, "+" | "%" | "||" | "??" | "&&" | "or" | "and")
+                    {
                         stack.extend(field("left"));
                         stack.extend(field("right"));
                     }
@@ -1189,6 +1193,20 @@ async def hook(req: Request):
         assert_eq!(
             py(fastapi_request, "requests.post").as_deref(),
             Some("`req.json()` (via `payload`)")
+        );
+    }
+
+    #[test]
+    fn pathlib_division_joins_request_data() {
+        let code = r#"
+@app.get("/files/<name>")
+def download(name):
+    target = UPLOADS / name
+    return send_file(target)
+"#;
+        assert_eq!(
+            py(code, "send_file").as_deref(),
+            Some("`name` (via `target`)")
         );
     }
 

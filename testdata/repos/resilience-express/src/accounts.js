@@ -21,7 +21,7 @@ router.get("/:id/credit", async (req, res) => {
 });
 
 router.post("/:id/statements", async (req, res) => {
-  const statement = fs.readFileSync(`/var/statements/${req.params.id}.pdf`); // expect: blocking-call-in-async-function
+  const statement = fs.readFileSync(`/var/statements/${req.params.id}.pdf`); // expect: blocking-call-in-async-function, path-traversal
   await mailer.sendMail({ to: req.body.email, subject: "Your statement", attachments: [{ content: statement }] }); // expect: long-running-work-in-handler
   res.status(202).json({ sent: true });
 });

@@ -1,0 +1,49 @@
+//! Documents API: stored files, link previews and users, behind JWT auth.
+
+mod api;
+mod auth;
+mod state;
+
+use std::sync::Arc;
+
+use axum::{http::header, http::HeaderValue, routing::get, Router};
+use tower_governor::{governor::GovernorConfigBuilder, GovernorLayer};
+use tower_http::{cors::CorsLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
+
+use crate::state::AppState;
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+#[tokio::main]
+async fn main() {
+    let state = AppState::from_env().await;
+    let governor = Arc::new(
+        GovernorConfigBuilder::default()
+            .per_second(2)
+            .burst_size(20)
+            .finish()
+            .expect("valid rate limit"),
+    );
+    let cors = CorsLayer::new().allow_origin(HeaderValue::from_static("https://shop.example.com"));
+    let app = Router::new()
+        .route("/healthz", get(health))
+        .nest("/api/v1", api::routes())
+        .layer(GovernorLayer { config: governor })
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(cors)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:3000")
+        .await
+        .expect("port 3000 is free");
+    axum::serve(listener, app).await.expect("server runs");
+}
