@@ -38,7 +38,7 @@ router.get("/notes/safe", async (req, res) => {
 
 router.delete("/files", (req, res) => {
   const { name } = req.body;
-  fs.unlink(path.join(UPLOADS, name), (err) => res.sendStatus(err ? 404 : 204)); // expect: path-traversal
+  fs.unlink(path.join(UPLOADS, name), (err) => res.sendStatus(err ? 404 : 204)); // expect: path-traversal, unvalidated-request-body
 });
 
 module.exports = router;

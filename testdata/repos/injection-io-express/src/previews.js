@@ -22,7 +22,7 @@ router.get("/fetch/safe", async (req, res) => {
 
 router.post("/webhooks/test", async (req, res) => {
   const { callbackUrl } = req.body;
-  const reply = await axios.post(callbackUrl, { ping: true }, { timeout: 5000 }); // expect: server-side-request-forgery
+  const reply = await axios.post(callbackUrl, { ping: true }, { timeout: 5000 }); // expect: server-side-request-forgery, unvalidated-request-body
   res.json({ status: reply.status });
 });
 

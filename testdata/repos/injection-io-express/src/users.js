@@ -10,18 +10,18 @@ const User = mongoose.model(
 );
 
 router.post("/login", async (req, res) => {
-  const user = await User.findOne({ email: req.body.email, passwordHash: req.body.password }); // expect: nosql-injection
+  const user = await User.findOne({ email: req.body.email, passwordHash: req.body.password }); // expect: nosql-injection, unvalidated-request-body
   res.json({ ok: Boolean(user) });
 });
 
 router.post("/login/safe", async (req, res) => {
-  const user = await User.findOne({ email: String(req.body.email) });
+  const user = await User.findOne({ email: String(req.body.email) });  // expect: unvalidated-request-body
   const ok = user && (await bcrypt.compare(String(req.body.password), user.passwordHash));
   res.json({ ok: Boolean(ok) });
 });
 
 router.get("/", async (req, res) => {
-  res.json(await User.find(req.query).limit(50)); // expect: nosql-injection
+  res.json(await User.find(req.query).limit(50)); // expect: nosql-injection, unvalidated-request-body
 });
 
 router.get("/by-status", async (req, res) => {

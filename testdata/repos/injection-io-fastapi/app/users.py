@@ -17,7 +17,7 @@ class Login(BaseModel):
 @router.post("/login")
 async def login(request: Request):
     data = await request.json()
-    user = await db.users.find_one({"email": data["email"], "password_hash": data["password_hash"]})  # expect: nosql-injection
+    user = await db.users.find_one({"email": data["email"], "password_hash": data["password_hash"]})  # expect: nosql-injection, unvalidated-request-body
     if user is None:
         raise HTTPException(status_code=401)
     return {"id": str(user["_id"])}
@@ -33,7 +33,7 @@ async def login_safe(body: Login):
 
 @router.post("/search")
 async def search(filters: dict = Body(...), user=Depends(current_user)):
-    return await db.users.find(filters, {"password_hash": 0}).to_list(50)  # expect: nosql-injection
+    return await db.users.find(filters, {"password_hash": 0}).to_list(50)  # expect: nosql-injection, unvalidated-request-body
 
 
 @router.get("/by-name")
@@ -44,4 +44,4 @@ async def by_name(name: str, limit: int = 50, user=Depends(current_user)):
 @router.post("/strict-search")
 async def search_safe(request: Request, user=Depends(current_user)):
     data = await request.json()
-    return await db.users.find({"name": str(data.get("name", ""))}, {"password_hash": 0}).to_list(50)
+    return await db.users.find({"name": str(data.get("name", ""))}, {"password_hash": 0}).to_list(50)  # expect: unvalidated-request-body
