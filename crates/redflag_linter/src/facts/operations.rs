@@ -589,16 +589,11 @@ const NON_SERVICE_FILES: &[&str] = &[
 #[must_use]
 pub fn prints_do_not_count(file: &SourceFile) -> bool {
     let path = file.path.as_str();
-    let components: Vec<&str> = path.split('/').collect();
-    let name = components.last().copied().unwrap_or("");
-    let dirs = &components[..components.len().saturating_sub(1)];
-    if NON_SERVICE_FILES.contains(&name)
-        || name.starts_with("seed")
-        || name.contains(".config.")
-        || dirs.iter().any(|d| NON_SERVICE_DIRS.contains(d))
-    {
+    if is_tool_path(path) {
         return true;
     }
+    let components: Vec<&str> = path.split('/').collect();
+    let dirs = &components[..components.len().saturating_sub(1)];
     let js = file.kind.language().is_some_and(Language::is_js_family);
     if js {
         let next_page = dirs.windows(2).any(|w| w[0] == "pages" && w[1] != "api")
@@ -614,6 +609,19 @@ pub fn prints_do_not_count(file: &SourceFile) -> bool {
             || text.contains("document.");
     }
     false
+}
+
+/// True for scripts, command-line entry points, migrations, seeds, build
+/// scripts and tool configuration, by path: their stdout is their output.
+#[must_use]
+pub fn is_tool_path(path: &str) -> bool {
+    let components: Vec<&str> = path.split('/').collect();
+    let name = components.last().copied().unwrap_or("");
+    let dirs = &components[..components.len().saturating_sub(1)];
+    NON_SERVICE_FILES.contains(&name)
+        || name.starts_with("seed")
+        || name.contains(".config.")
+        || dirs.iter().any(|d| NON_SERVICE_DIRS.contains(d))
 }
 
 /// Functions whose prints are start-up or shut-down lines, said once per

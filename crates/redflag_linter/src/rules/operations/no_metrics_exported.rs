@@ -7,7 +7,7 @@ use redflag_syntax::FileKind;
 
 use crate::facts::operations::OpsKind;
 use crate::project::evidence::{anchor, service_label};
-use crate::project::operations::ops_evidence;
+use crate::project::operations::{looked_for, ops_evidence};
 use crate::project::services::Service;
 use crate::project::ProjectModel;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
@@ -52,9 +52,10 @@ impl Rule for NoMetricsExported {
             ctx.report(ProjectDiagnostic {
                 location: Some(location),
                 message: format!(
-                    "{} serves {} route(s) and exports no metrics: no metrics library in its code or dependencies (prometheus_client, prometheus-fastapi-instrumentator, starlette-exporter, django-prometheus, prometheus-flask-exporter, prom-client, express-prom-bundle, @willsoto/nestjs-prometheus, fastify-metrics, metrics-exporter-prometheus, prometheus, actix-web-prom, axum-prometheus, OpenTelemetry metrics, StatsD/Datadog clients, an APM agent) and no `/metrics` route",
+                    "{} serves {} route(s) and exports no metrics: no metrics library or APM agent in its code or dependencies ({}) and no `/metrics` route",
                     service_label(service),
-                    service.routes.len()
+                    service.routes.len(),
+                    looked_for(service, OpsKind::Metrics)
                 ),
                 help: Some("export request latency, error rate and throughput: e.g. `Instrumentator().instrument(app).expose(app)` (FastAPI), `express-prom-bundle` or prom-client's `collectDefaultMetrics` with a `/metrics` route (Node), `axum-prometheus` / `actix-web-prom` / `metrics-exporter-prometheus` (Rust)".to_string()),
                 severity: None,

@@ -7,7 +7,7 @@ use redflag_syntax::FileKind;
 
 use crate::facts::operations::OpsKind;
 use crate::project::evidence::{anchor, service_label};
-use crate::project::operations::ops_evidence;
+use crate::project::operations::{looked_for, ops_evidence};
 use crate::project::ProjectModel;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
 
@@ -39,9 +39,10 @@ impl Rule for NoRequestCorrelationId {
             ctx.report(ProjectDiagnostic {
                 location: Some(location),
                 message: format!(
-                    "{} serves {} route(s) with no request or trace ID: no correlation-ID middleware (asgi-correlation-id, django-guid, django-log-request-id, flask-request-id-header, express-request-id, cls-rtracer, nestjs-cls, pino-http `genReqId`, hono `requestId`, Fastify's logger, tower-http `SetRequestIdLayer`/`PropagateRequestIdLayer`, tracing-actix-web), no OpenTelemetry or APM instrumentation, and no code that reads or sets an `X-Request-ID`/`traceparent` header",
+                    "{} serves {} route(s) with no request or trace ID: no correlation-ID middleware or tracing instrumentation in its code or dependencies ({}), and no code that reads or sets an `X-Request-ID`/`traceparent` header",
                     service_label(service),
-                    service.routes.len()
+                    service.routes.len(),
+                    looked_for(service, OpsKind::RequestId)
                 ),
                 help: Some("assign an ID to every request (or take the caller's `X-Request-ID`/`traceparent`), put it in every log line and pass it on outbound calls: e.g. `app.add_middleware(CorrelationIdMiddleware)`, `pinoHttp({ genReqId })`, `SetRequestIdLayer::x_request_id(MakeRequestUuid)` + `PropagateRequestIdLayer`, or OpenTelemetry instrumentation".to_string()),
                 severity: None,

@@ -7,7 +7,7 @@ use redflag_syntax::FileKind;
 
 use crate::facts::operations::OpsKind;
 use crate::project::evidence::{anchor, service_label};
-use crate::project::operations::ops_evidence;
+use crate::project::operations::{looked_for, ops_evidence};
 use crate::project::ProjectModel;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleMeta};
 
@@ -18,8 +18,6 @@ pub(crate) fn rule() -> Box<dyn Rule> {
 struct UnstructuredLogging {
     meta: RuleMeta,
 }
-
-const LOOKED_FOR: &str = "structlog, python-json-logger (`JsonFormatter`), loguru with `serialize=True`, `dictConfig` with a JSON formatter, pino/pino-http/nestjs-pino, Fastify's `logger` option, winston with a JSON format, bunyan, `tracing_subscriber` with `.json()`, tracing-bunyan-formatter, slog-json";
 
 impl Rule for UnstructuredLogging {
     fn meta(&self) -> &RuleMeta {
@@ -50,7 +48,7 @@ impl Rule for UnstructuredLogging {
                 continue;
             };
             let found = if text_loggers.is_empty() {
-                "configures no logger at all".to_string()
+                "shows no logger configuration".to_string()
             } else {
                 let names: Vec<&str> = text_loggers.iter().map(|s| s.what.as_str()).collect();
                 format!("logs only as text: {}", names.join(", "))
@@ -58,8 +56,9 @@ impl Rule for UnstructuredLogging {
             ctx.report(ProjectDiagnostic {
                 location: Some(location),
                 message: format!(
-                    "{} {found}; no structured logger found ({LOOKED_FOR})",
-                    service_label(service)
+                    "{} {found}; no structured (JSON) logger found ({})",
+                    service_label(service),
+                    looked_for(service, OpsKind::StructuredLogging)
                 ),
                 help: Some("log JSON records with fields (level, message, request ID, route, latency) so the log pipeline can filter and aggregate them: e.g. structlog with `JSONRenderer`, python-json-logger's `JsonFormatter`, pino, winston `format.json()`, `tracing_subscriber::fmt().json()`".to_string()),
                 severity: None,
