@@ -65,10 +65,10 @@ fn families(service: &Service) -> (bool, bool, bool) {
             _ => js = true,
         }
     }
-    if !(python || js || rust) {
-        (true, true, true)
-    } else {
+    if python || js || rust {
         (python, js, rust)
+    } else {
+        (true, true, true)
     }
 }
 

@@ -126,6 +126,9 @@ const PASS_THROUGH: &[&str] = &[
     "encode", "strip", "trim", "dict", "vars", "toJSON", "inspect",
 ];
 
+/// Calls that look a value up by name.
+const LOOKUPS: &[&str] = &["get", "getenv", "header", "getHeader", "get_header", "var"];
+
 /// The first secret-named value among `roots`, read as `language` code.
 /// Works through a bounded queue (no recursion on syntax trees).
 fn find_secret(file: &SourceFile, language: Language, roots: Vec<Node<'_>>) -> Option<String> {
@@ -170,6 +173,19 @@ fn find_secret(file: &SourceFile, language: Language, roots: Vec<Node<'_>>) -> O
             "call" | "call_expression" => {
                 let callee = callee_path(file, language, node).unwrap_or_default();
                 let last = callee.rsplit('.').next().unwrap_or("");
+                // `headers.get("Authorization")`, `req.header('x-api-key')`,
+                // `os.getenv("API_KEY")`: a lookup by a secret's name.
+                if LOOKUPS.contains(&last) {
+                    let key = node
+                        .child_by_field_name("arguments")
+                        .and_then(|a| named_children(a).into_iter().next())
+                        .filter(|k| k.kind() == "string");
+                    if key.is_some_and(|k| {
+                        is_secret_name(file.text_of(k).trim_matches(['"', '\'', '`']))
+                    }) {
+                        return Some(text());
+                    }
+                }
                 if PASS_THROUGH.contains(&last) {
                     if let Some(args) = node.child_by_field_name("arguments") {
                         queue.extend(named_children(args));
@@ -534,8 +550,9 @@ JavaScript/TypeScript `console.*`, `logger.*`/`log.*`/`this.logger.*`/
 `info!`/`warn!`/`error!`/`debug!`/`trace!`/`event!`.
 
 Arguments: identifiers and attributes (`password`, `user.password`,
-`settings.SECRET_KEY`), subscripts with a string key
-(`request.headers["Authorization"]`, `req.headers['x-api-key']`), f-string
+`settings.SECRET_KEY`), subscripts and lookups with a string key
+(`request.headers["Authorization"]`, `req.headers['x-api-key']`,
+`request.headers.get("Authorization")`, `os.getenv("API_KEY")`), f-string
 and template-literal interpolations, `%`/`+` operands, `.format(...)`
 arguments, keyword and object fields (`password=pw`, `extra={"token": t}`,
 `{ password }`, `{ token: req.headers.authorization }`), Rust format
@@ -610,10 +627,11 @@ fn meta() -> RuleMeta {
                 log.info("token.issued", user_id=user.id, token=token)
                 print(f"issued {token} for {username}")
                 logger.debug("auth header: %s", request.headers["Authorization"])
+                logger.warning(f"rejected key {request.headers.get('X-Api-Key')}")
                 logger.debug("settings", extra={"db_password": settings.DATABASE_PASSWORD})
                 return token
             "#,
-            5,
+            6,
         )
         .valid(
             FileKind::Python,
