@@ -257,6 +257,33 @@ const TEXT_EVIDENCE: &[(&str, OpsKind, &str)] = &[
         "starlette-context `RequestIdPlugin`",
     ),
     ("hono/request-id", OpsKind::RequestId, "hono `requestId()`"),
+    // Django wires middleware and apps by dotted strings in settings.
+    ("django_guid", OpsKind::RequestId, "django-guid"),
+    (
+        "log_request_id",
+        OpsKind::RequestId,
+        "django-log-request-id",
+    ),
+    (
+        "django_structlog",
+        OpsKind::RequestId,
+        "django-structlog `RequestMiddleware`",
+    ),
+    (
+        "django_structlog",
+        OpsKind::StructuredLogging,
+        "django-structlog",
+    ),
+    (
+        "asgi_correlation_id",
+        OpsKind::RequestId,
+        "asgi-correlation-id",
+    ),
+    (
+        "Logger::default()",
+        OpsKind::TextLogging,
+        "actix-web `Logger` middleware (text access-log lines)",
+    ),
     ("django_prometheus", OpsKind::Metrics, "django-prometheus"),
     (
         "make_asgi_app",
@@ -693,6 +720,17 @@ impl PrintVisitor<'_> {
                 });
             }
             match a.kind() {
+                // Flask/Click/Typer commands print their output.
+                "decorated_definition" => {
+                    let mut cursor = a.walk();
+                    let commands = a.named_children(&mut cursor).any(|d| {
+                        d.kind() == "decorator" && {
+                            let text = self.file.text_of(d);
+                            text.contains("command") || text.contains("click.")
+                        }
+                    });
+                    commands
+                }
                 "if_statement" if self.language == Language::Python => a
                     .child_by_field_name("condition")
                     .is_some_and(|c| self.file.text_of(c).contains("__name__")),
@@ -888,6 +926,10 @@ mod tests {
 
             def main():
                 print("starting")
+
+            @app.cli.command("seed")
+            def seed():
+                print("seeded")
 
             if __name__ == "__main__":
                 print("run me with uvicorn")

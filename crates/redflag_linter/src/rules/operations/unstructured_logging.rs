@@ -72,7 +72,7 @@ const DOCS: &str = r#"
 ## What it does
 Reports a service (a deployable unit with routes) that configures no
 structured logger. Counted as structured: `structlog` (and
-`django-structlog`), python-json-logger (`JsonFormatter`, also inside a
+`django-structlog`, also when only named in Django settings), python-json-logger (`JsonFormatter`, also inside a
 `logging.config.dictConfig`), `json-logging`, `ecs-logging`, loguru with
 `serialize=True`; pino, pino-http, nestjs-pino, Fastify's `logger` option
 (pino), bunyan, winston unless it is given only a text format
@@ -80,7 +80,7 @@ structured logger. Counted as structured: `structlog` (and
 `tracing_subscriber` with `.json()`, tracing-bunyan-formatter, slog-json,
 json_env_logger, tracing-logfmt, log4rs with `JsonEncoder`. Counted as text:
 `logging.basicConfig`, `dictConfig` without a JSON formatter, loguru
-without `serialize`, morgan, `env_logger`/`pretty_env_logger`/`simple_logger`,
+without `serialize`, morgan, actix-web's `Logger` middleware, `env_logger`/`pretty_env_logger`/`simple_logger`,
 and `tracing_subscriber::fmt()` without `.json()` (its default output is
 human-readable lines, even though its events have fields). The finding
 points at the text logger's setup when there is one, else at the
