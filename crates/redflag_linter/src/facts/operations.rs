@@ -312,6 +312,49 @@ const TEXT_EVIDENCE: &[(&str, OpsKind, &str)] = &[
     ),
 ];
 
+/// Words one of which a file that shows logging, request-ID or metrics
+/// evidence contains.
+const SIGNAL_WORDS: &[&str] = &[
+    "log",
+    "Log",
+    "LOG",
+    "metric",
+    "Metric",
+    "prom",
+    "Prom",
+    "statsd",
+    "StatsD",
+    "Dog",
+    "dog",
+    "telemetry",
+    "Telemetry",
+    "equest-",
+    "equest_id",
+    "equestId",
+    "EQUEST-",
+    "orrelation",
+    "raceparent",
+    "race-",
+    "trac",
+    "Trac",
+    "guid",
+    "apm",
+    "newrelic",
+    "cadence",
+    "MeterProvider",
+    "JsonFormatter",
+    "JSONRenderer",
+    "JsonEncoder",
+    "pino",
+    "bunyan",
+    "winston",
+    "morgan",
+    "shots",
+    "-cls",
+    "ReqId",
+    "exporter",
+];
+
 /// Request-ID header names: code that reads or sets one propagates IDs.
 const REQUEST_ID_HEADERS: &[&str] = &[
     "x-request-id",
@@ -432,7 +475,23 @@ fn signals(file: &SourceFile, language: Language) -> Vec<OpsSignal> {
             push(&mut out, *kind, what, at(file, offset, needle.len()));
         }
     }
-    let lower = text.to_ascii_lowercase();
+    let mentions_header = [
+        "equest-",
+        "EQUEST-",
+        "orrelation-",
+        "ORRELATION-",
+        "race-",
+        "RACE-",
+        "raceparent",
+        "RACEPARENT",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    let lower = if mentions_header {
+        text.to_ascii_lowercase()
+    } else {
+        String::new()
+    };
     for header in REQUEST_ID_HEADERS {
         if let Some(offset) = lower.find(header) {
             push(
@@ -780,13 +839,7 @@ impl<'t> TreeVisitor<'t> for PrintVisitor<'_> {
 }
 
 fn prints(file: &SourceFile, language: Language) -> Vec<PrintCall> {
-    let text = file.text.as_str();
-    let mentioned = match language {
-        Language::Python => text.contains("print("),
-        Language::Rust => RUST_PRINTS.iter().any(|p| text.contains(&format!("{p}!"))),
-        _ => text.contains("console."),
-    };
-    if !mentioned || prints_do_not_count(file) {
+    if prints_do_not_count(file) {
         return Vec::new();
     }
     let Some(tree) = file.tree() else {
@@ -806,10 +859,30 @@ fn prints(file: &SourceFile, language: Language) -> Vec<PrintCall> {
 #[must_use]
 pub fn collect(file: &SourceFile) -> Option<OperationsFacts> {
     let language = file.kind.language()?;
+    let text = file.text.as_str();
+    // Cheap text checks first: most files neither configure a logger,
+    // tracing or metrics nor print, and need no parse here.
+    let wants_signals = SIGNAL_WORDS.iter().any(|w| text.contains(w));
+    let wants_prints = match language {
+        Language::Python => text.contains("print("),
+        Language::Rust => RUST_PRINTS.iter().any(|p| text.contains(&format!("{p}!"))),
+        _ => text.contains("console."),
+    };
+    if !wants_signals && !wants_prints {
+        return None;
+    }
     file.tree()?;
     let facts = OperationsFacts {
-        signals: signals(file, language),
-        prints: prints(file, language),
+        signals: if wants_signals {
+            signals(file, language)
+        } else {
+            Vec::new()
+        },
+        prints: if wants_prints {
+            prints(file, language)
+        } else {
+            Vec::new()
+        },
     };
     (!facts.is_empty()).then_some(facts)
 }
