@@ -270,12 +270,15 @@ fn keyed(file: &SourceFile, key: &str, value: Option<Node<'_>>) -> Option<String
     let carries = match value.kind() {
         "identifier" => {
             let name = file.text_of(value);
-            let words = words(name);
-            !words.iter().any(|w| DERIVED_WORDS.contains(&w.as_str()))
-                && !words.first().is_some_and(|f| BOOLEAN_PREFIXES.contains(&f.as_str()))
-                && !matches!(name, "None" | "undefined" | "null" | "True" | "False")
+            !describes(name) && !matches!(name, "None" | "undefined" | "null" | "True" | "False")
         }
-        "attribute" | "member_expression" | "subscript" | "subscript_expression" => true,
+        "attribute" | "member_expression" => {
+            let field = if value.kind() == "attribute" { "attribute" } else { "property" };
+            value
+                .child_by_field_name(field)
+                .is_none_or(|p| !describes(file.text_of(p)))
+        }
+        "subscript" | "subscript_expression" => true,
         "template_string" | "string" => named_children(value)
             .iter()
             .any(|c| matches!(c.kind(), "interpolation" | "template_substitution")),
@@ -284,19 +287,46 @@ fn keyed(file: &SourceFile, key: &str, value: Option<Node<'_>>) -> Option<String
     carries.then(|| key.to_string())
 }
 
+/// True for a name that describes a value rather than being one
+/// (`secret_name`, `token_id`, `key_path`, `expires_at`, `is_valid`).
+fn describes(name: &str) -> bool {
+    let words = words(name);
+    words.iter().any(|w| DERIVED_WORDS.contains(&w.as_str()))
+        || words.first().is_some_and(|f| BOOLEAN_PREFIXES.contains(&f.as_str()))
+        || words.last().is_some_and(|l| {
+            matches!(
+                l.as_str(),
+                "name" | "id" | "url" | "uri" | "path" | "file" | "at" | "expiry" | "expires" | "ttl"
+                    | "version" | "kind" | "source" | "algorithm" | "alg" | "set" | "present"
+            )
+        })
+}
+
 fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor).collect()
 }
 
-/// `for token in tokens:` / `for (const token of stream)`: a loop over
-/// lexer or LLM tokens, not an auth token.
+/// `for token in tokens:`, `for i, token in enumerate(...)`,
+/// `for (const token of stream)`: a loop over lexer or LLM tokens, not an
+/// auth token.
 fn is_loop_variable(file: &SourceFile, name: &str) -> bool {
-    let text = file.text.as_str();
-    text.contains(&format!("for {name} in "))
-        || text.contains(&format!("for (const {name} of"))
-        || text.contains(&format!("for (let {name} of"))
-        || text.contains(&format!("for await (const {name} of"))
+    file.text.lines().any(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("async ").unwrap_or(line);
+        let Some(rest) = line
+            .strip_prefix("for ")
+            .or_else(|| line.strip_prefix("for await "))
+        else {
+            return false;
+        };
+        let head = match (rest.find(" in "), rest.find(" of ")) {
+            (Some(at), _) | (None, Some(at)) => &rest[..at],
+            (None, None) => return false,
+        };
+        head.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == name)
+    })
 }
 
 // ---------------------------------------------------------------- log calls
@@ -648,9 +678,10 @@ fn meta() -> RuleMeta {
                 logger.info("issued %s token ending %s", token_type, token[-4:])
                 logger.info("token valid: %s, has password: %s", is_token_valid, has_password)
                 logger.info("masked %s", mask(token))
+                logger.info("rotated", extra={"secret": settings.signing_secret_name})
                 logger.info("usage", extra={"max_tokens": max_tokens, "token_count": token_count})
-                for token in tokenizer.tokenize(text):
-                    print(token)
+                for i, token in enumerate(tokenizer.tokenize(text)):
+                    print(i, token)
                 return token
             "#,
         )
