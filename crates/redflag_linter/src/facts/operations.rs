@@ -785,7 +785,9 @@ impl PrintVisitor<'_> {
                     let commands = a.named_children(&mut cursor).any(|d| {
                         d.kind() == "decorator" && {
                             let text = self.file.text_of(d);
-                            text.contains("command") || text.contains("click.")
+                            text.contains("command")
+                                || text.contains("click.")
+                                || text.contains("on_event")
                         }
                     });
                     commands
@@ -796,12 +798,31 @@ impl PrintVisitor<'_> {
                 "call_expression" if self.language.is_js_family() => {
                     callee_path(self.file, self.language, *a).is_some_and(|c| {
                         let last = c.rsplit('.').next().unwrap_or(&c);
-                        last == "listen" || c == "process.on" || c == "process.once"
+                        last == "listen"
+                            || c == "process.on"
+                            || c == "process.once"
+                            || (matches!(last, "on" | "once") && self.lifecycle_event(*a))
                     })
                 }
                 _ => false,
             }
         })
+    }
+}
+
+impl PrintVisitor<'_> {
+    /// `server.on('listening', …)`, `server.once('close', …)`: a handler of
+    /// a once-per-process event.
+    fn lifecycle_event(&self, call: Node<'_>) -> bool {
+        call.child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|event| {
+                let name = self.file.text_of(event).trim_matches(['"', '\'', '`']);
+                matches!(
+                    name,
+                    "listening" | "close" | "exit" | "ready" | "SIGTERM" | "SIGINT"
+                )
+            })
     }
 }
 
@@ -1003,6 +1024,10 @@ mod tests {
             @app.cli.command("seed")
             def seed():
                 print("seeded")
+
+            @app.on_event("startup")
+            async def connect():
+                print("connected")
 
             if __name__ == "__main__":
                 print("run me with uvicorn")

@@ -88,8 +88,9 @@ tools, libraries), tests, `scripts/`, `bin/`, `tools/`, `cli.py`,
 `components/`, `public/`, `client/`, Next.js pages, files that use
 `window`/`document` or `"use client"`), and start-up or shut-down lines:
 module-level code, `main`/`bootstrap`/`start`/`create_app`/`lifespan`
-functions, `if __name__ == "__main__":` blocks, `listen(...)` and
-`process.on(...)` callbacks; and Flask/Click/Typer command functions
+functions, `@app.on_event("startup")` hooks, `if __name__ == "__main__":`
+blocks, `listen(...)`, `process.on(...)` and `server.on('listening' |
+'close' | …)` callbacks; and Flask/Click/Typer command functions
 (`@app.cli.command()`, `@click.command()`), whose output is the print. A one-line "listening on :3000" at boot is not
 worth a finding.
 
