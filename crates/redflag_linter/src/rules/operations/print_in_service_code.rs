@@ -81,18 +81,18 @@ Finds `print(...)` (Python), `console.log/info/warn/error/debug/trace(...)`
 and in the other functions of a service's code. A finding inside a handler
 has high confidence; one in a helper function of the service, medium.
 
-Not reported: files of a project that serves no routes (command-line
-tools, libraries), tests, `scripts/`, `bin/`, `tools/`, `cli.py`,
-`manage.py`, `__main__.py`, Django management commands, migrations, seeds,
-`build.rs`, `*.config.*` files, front-end code (`.tsx`/`.jsx`,
-`components/`, `public/`, `client/`, Next.js pages, files that use
-`window`/`document` or `"use client"`), and start-up or shut-down lines:
-module-level code, `main`/`bootstrap`/`start`/`create_app`/`lifespan`
-functions, `@app.on_event("startup")` hooks, `if __name__ == "__main__":`
-blocks, `listen(...)`, `process.on(...)` and `server.on('listening' |
-'close' | …)` callbacks; and Flask/Click/Typer command functions
-(`@app.cli.command()`, `@click.command()`), whose output is the print. A one-line "listening on :3000" at boot is not
-worth a finding.
+Not reported: files of a project that serves no routes (command-line tools,
+libraries), tests, `scripts/`, `bin/`, `tools/`, `cli.py`, `manage.py`,
+`__main__.py`, Django management commands, migrations, seeds, `build.rs`,
+`*.config.*` files, front-end code (`.tsx`/`.jsx`, `components/`, `public/`,
+`client/`, Next.js pages, files that use `window`/`document` or `"use
+client"`), and start-up or shut-down lines: module-level code,
+`main`/`bootstrap`/`start`/`create_app`/`lifespan` functions,
+`@app.on_event("startup")` hooks, `if __name__ == "__main__":` blocks,
+`listen(...)`, `process.on(...)` and `server.on('listening' | 'close' | …)`
+callbacks; and Flask/Click/Typer command functions (`@app.cli.command()`,
+`@click.command()`), whose output is the print. A one-line "listening on
+:3000" at boot is not worth a finding.
 
 ## Why it matters
 Checklist TASK-4.2 (structured logging with correlation IDs). A print

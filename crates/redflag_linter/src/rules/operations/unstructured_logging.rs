@@ -71,20 +71,20 @@ impl Rule for UnstructuredLogging {
 const DOCS: &str = r#"
 ## What it does
 Reports a service (a deployable unit with routes) that configures no
-structured logger. Counted as structured: `structlog` (and
-`django-structlog`, also when only named in Django settings), python-json-logger (`JsonFormatter`, also inside a
-`logging.config.dictConfig`), `json-logging`, `ecs-logging`, loguru with
-`serialize=True`; pino, pino-http, nestjs-pino, Fastify's `logger` option
-(pino), bunyan, winston unless it is given only a text format
-(`simple()`, `printf(...)`, `cli()`: winston's default is JSON);
-`tracing_subscriber` with `.json()`, tracing-bunyan-formatter, slog-json,
-json_env_logger, tracing-logfmt, log4rs with `JsonEncoder`. Counted as text:
-`logging.basicConfig`, `dictConfig` without a JSON formatter, loguru
-without `serialize`, morgan, actix-web's `Logger` middleware, `env_logger`/`pretty_env_logger`/`simple_logger`,
-and `tracing_subscriber::fmt()` without `.json()` (its default output is
-human-readable lines, even though its events have fields). The finding
-points at the text logger's setup when there is one, else at the
-application.
+structured logger. Counted as structured: `structlog` (and `django-
+structlog`, also when only named in Django settings), python-json-logger
+(`JsonFormatter`, also inside a `logging.config.dictConfig`), `json-
+logging`, `ecs-logging`, loguru with `serialize=True`; pino, pino-http,
+nestjs-pino, Fastify's `logger` option (pino), bunyan, winston unless it is
+given only a text format (`simple()`, `printf(...)`, `cli()`: winston's
+default is JSON); `tracing_subscriber` with `.json()`, tracing-bunyan-
+formatter, slog-json, json_env_logger, tracing-logfmt, log4rs with
+`JsonEncoder`. Counted as text: `logging.basicConfig`, `dictConfig` without
+a JSON formatter, loguru without `serialize`, morgan, actix-web's `Logger`
+middleware, `env_logger`/`pretty_env_logger`/`simple_logger`, and
+`tracing_subscriber::fmt()` without `.json()` (its default output is human-
+readable lines, even though its events have fields). The finding points at
+the text logger's setup when there is one, else at the application.
 
 Packages that only write structured records (pino, bunyan, structlog,
 python-json-logger, slog-json…) count when declared as a dependency;
