@@ -12,6 +12,7 @@ pub mod datastores;
 pub mod deploy;
 pub mod manifest;
 pub mod openapi;
+pub mod operations;
 pub mod orm;
 pub mod outbound;
 pub mod queries;
@@ -40,6 +41,8 @@ pub struct FileFacts {
     pub outbound: Vec<outbound::OutboundCall>,
     /// Datastores named by connection URLs, backends and providers.
     pub datastores: Vec<datastores::DatastoreRef>,
+    /// Logging, request-ID and metrics evidence, and stdout prints.
+    pub operations: Option<operations::OperationsFacts>,
 }
 
 impl FileFacts {
@@ -53,6 +56,7 @@ impl FileFacts {
             && self.queries.is_empty()
             && self.outbound.is_empty()
             && self.datastores.is_empty()
+            && self.operations.is_none()
     }
 }
 
@@ -105,6 +109,7 @@ pub fn collect(file: &SourceFile) -> Option<FileFacts> {
             facts.service = routes::collect(file);
             facts.queries = queries::collect(file);
             facts.outbound = outbound::collect(file);
+            facts.operations = operations::collect(file);
         }
         FileKind::Dockerfile => facts.deploy = deploy::collect(file),
         FileKind::Yaml => {

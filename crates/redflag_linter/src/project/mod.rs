@@ -6,6 +6,7 @@
 
 pub mod data;
 pub mod evidence;
+pub mod operations;
 pub mod schema;
 pub mod services;
 pub mod vocabulary;

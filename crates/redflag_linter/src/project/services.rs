@@ -22,6 +22,7 @@ use crate::facts::FileFacts;
 use crate::source::Location;
 
 use super::vocabulary::{datastore_of, library_roles};
+use crate::facts::operations::{OpsSignal, PrintCall};
 use crate::facts::outbound::OutboundCall;
 
 /// Deepest chain of mounts followed (a guard against cycles the visited
@@ -74,6 +75,10 @@ pub struct Service {
     pub files: Vec<String>,
     /// HTTP calls from its code to external hosts.
     pub outbound: Vec<OutboundCall>,
+    /// Logging, request-ID and metrics evidence in its code.
+    pub operations: Vec<OpsSignal>,
+    /// `print`/`console.*`/`println!` calls in its code.
+    pub prints: Vec<PrintCall>,
 }
 
 impl Service {
@@ -799,6 +804,8 @@ impl<'a> Builder<'a> {
             specs: Vec::new(),
             files: Vec::new(),
             outbound: Vec::new(),
+            operations: Vec::new(),
+            prints: Vec::new(),
         };
         let mut frameworks: BTreeSet<Framework> =
             service.routes.iter().map(|r| r.framework).collect();
@@ -806,6 +813,12 @@ impl<'a> Builder<'a> {
         let mut manifest_location = None;
         for facts in self.files.iter().filter(|f| mine(&f.path)) {
             service.outbound.extend(facts.outbound.iter().cloned());
+            if let Some(operations) = &facts.operations {
+                service
+                    .operations
+                    .extend(operations.signals.iter().cloned());
+                service.prints.extend(operations.prints.iter().cloned());
+            }
             if let Some(manifest) = &facts.manifest {
                 service.manifests.push((facts.path.clone(), manifest.kind));
                 if service.name.is_empty() {

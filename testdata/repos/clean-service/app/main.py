@@ -3,11 +3,19 @@ import os
 
 import aiofiles
 import httpx
+import structlog
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI, Request
+from prometheus_fastapi_instrumentator import Instrumentator
 from slowapi import Limiter
 from slowapi.util import get_remote_address
 
+structlog.configure(processors=[structlog.processors.add_log_level, structlog.processors.JSONRenderer()])
+log = structlog.get_logger()
+
 app = FastAPI(debug=os.environ.get("APP_DEBUG") == "1")
+app.add_middleware(CorrelationIdMiddleware)
+Instrumentator().instrument(app).expose(app)
 CA_BUNDLE = os.environ.get("CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
 limiter = Limiter(key_func=get_remote_address, default_limits=["100/minute"])
 app.state.limiter = limiter
@@ -34,6 +42,7 @@ async def report():
     async with httpx.AsyncClient(verify=CA_BUNDLE, timeout=5) as client:
         upstream = await client.get("https://reports.internal/latest")
     rendered = await asyncio.to_thread(render, body, upstream.text)
+    log.info("report.rendered", size=len(rendered), has_token=bool(upstream.headers.get("x-token")))
     return {"report": rendered}
 
 

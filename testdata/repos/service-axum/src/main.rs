@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use axum::{http::header, http::HeaderValue, routing::get, Router};
 use tower_governor::{governor::GovernorConfigBuilder, GovernorLayer};
+use metrics_exporter_prometheus::PrometheusBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::{cors::CorsLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
 use crate::state::AppState;
@@ -18,6 +20,9 @@ async fn health() -> &'static str {
 
 #[tokio::main]
 async fn main() {
+    tracing_subscriber::fmt().json().with_current_span(true).init();
+    // Serves Prometheus metrics on its own listener (0.0.0.0:9000).
+    PrometheusBuilder::new().install().expect("metrics exporter starts");
     let state = AppState::from_env().await;
     let governor = Arc::new(
         GovernorConfigBuilder::default()
@@ -40,7 +45,9 @@ async fn main() {
             HeaderValue::from_static("DENY"),
         ))
         .layer(cors)
+        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state);
     let listener = tokio::net::TcpListener::bind("0.0.0.0:3000")
         .await
