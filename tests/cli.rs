@@ -349,15 +349,25 @@ invalid:
     ]);
     let output = redflag(dir.path(), &["check", "--output-format", "json"]);
     let report = json(&output);
+    // The built-in `code-injection` sees the same line; the team's rule
+    // reports beside it under its own name.
     assert_eq!(
         finding_lines(&report),
-        ["app/views.py:2 eval-of-request-data"],
+        [
+            "app/views.py:2 code-injection",
+            "app/views.py:2 eval-of-request-data"
+        ],
         "{}",
         stderr(&output)
     );
-    assert_eq!(report["findings"][0]["redFlag"], "RF-2");
+    let findings = report["findings"].as_array().expect("findings");
+    let team = findings
+        .iter()
+        .find(|f| f["rule"] == "eval-of-request-data")
+        .expect("the team rule's finding");
+    assert_eq!(team["redFlag"], "RF-2");
     assert_eq!(
-        report["findings"][0]["message"],
+        team["message"],
         "`eval(request.GET['expr'])` evaluates request data as code."
     );
 }
