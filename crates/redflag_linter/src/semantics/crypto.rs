@@ -200,34 +200,8 @@ pub fn string_value<'a>(file: &'a SourceFile, node: Node<'_>) -> Option<&'a str>
     Some(inner)
 }
 
-/// The named arguments of a call (Python `argument_list`, JS `arguments`,
-/// Rust `arguments`), comments left out.
-#[must_use]
-pub fn call_arguments(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(args) = call.child_by_field_name("arguments") else {
-        return Vec::new();
-    };
-    let mut cursor = args.walk();
-    let list = args
-        .named_children(&mut cursor)
-        .filter(|a| !matches!(a.kind(), "comment" | "line_comment" | "block_comment"))
-        .collect();
-    list
-}
-
-/// Python positional arguments of a call (not keywords, not splats).
-#[must_use]
-pub fn py_positional(call: Node<'_>) -> Vec<Node<'_>> {
-    call_arguments(call)
-        .into_iter()
-        .filter(|a| {
-            !matches!(
-                a.kind(),
-                "keyword_argument" | "dictionary_splat" | "list_splat"
-            )
-        })
-        .collect()
-}
+pub use super::handlers::is_function;
+pub use super::sinks::{arguments as call_arguments, positionals as py_positional};
 
 /// What a call says about one of its options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,25 +276,6 @@ pub fn mapping_entry<'t>(file: &SourceFile, mapping: Node<'t>, key: &str) -> Arg
         Arg::Unknown
     } else {
         Arg::Absent
-    }
-}
-
-/// Node kinds that start a new function scope, per language.
-#[must_use]
-pub fn is_function(language: Language, kind: &str) -> bool {
-    match language {
-        Language::Python => matches!(kind, "function_definition" | "lambda"),
-        Language::Rust => matches!(kind, "function_item" | "closure_expression"),
-        _ => matches!(
-            kind,
-            "function_declaration"
-                | "function_expression"
-                | "function"
-                | "arrow_function"
-                | "method_definition"
-                | "generator_function_declaration"
-                | "generator_function"
-        ),
     }
 }
 

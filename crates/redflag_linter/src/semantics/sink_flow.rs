@@ -16,46 +16,7 @@ use super::request_data::RequestFlow;
 use super::walk;
 use crate::source::SourceFile;
 
-/// A call's arguments as written, comments left out.
-#[must_use]
-pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
-    let Some(list) = call.child_by_field_name("arguments") else {
-        return Vec::new();
-    };
-    let mut cursor = list.walk();
-    let found = list
-        .named_children(&mut cursor)
-        .filter(|a| a.kind() != "comment")
-        .collect();
-    found
-}
-
-/// A call's positional arguments: keywords and splats left out.
-#[must_use]
-pub fn positional<'t>(call: Node<'t>) -> Vec<Node<'t>> {
-    arguments(call)
-        .into_iter()
-        .filter(|a| {
-            !matches!(
-                a.kind(),
-                "keyword_argument" | "dictionary_splat" | "list_splat" | "spread_element"
-            )
-        })
-        .collect()
-}
-
-/// The value of a Python keyword argument.
-#[must_use]
-pub fn keyword<'t>(file: &SourceFile, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    arguments(call)
-        .into_iter()
-        .filter(|a| a.kind() == "keyword_argument")
-        .find(|a| {
-            a.child_by_field_name("name")
-                .is_some_and(|n| file.text_of(n) == name)
-        })
-        .and_then(|a| a.child_by_field_name("value"))
-}
+pub use super::sinks::{arguments, keyword, positionals as positional};
 
 /// Most nodes read when listing the names inside an expression.
 const MAX_NAMES_VISITED: usize = 5_000;

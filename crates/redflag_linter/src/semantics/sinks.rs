@@ -112,19 +112,25 @@ pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
-/// The positional argument at `index` (Python keyword arguments and
-/// splats do not count).
+/// The positional arguments of a call: Python keyword arguments and
+/// splats, and JS spreads, left out.
 #[must_use]
-pub fn positional(call: Node<'_>, index: usize) -> Option<Node<'_>> {
+pub fn positionals(call: Node<'_>) -> Vec<Node<'_>> {
     arguments(call)
         .into_iter()
         .filter(|a| {
             !matches!(
                 a.kind(),
-                "keyword_argument" | "dictionary_splat" | "list_splat"
+                "keyword_argument" | "dictionary_splat" | "list_splat" | "spread_element"
             )
         })
-        .nth(index)
+        .collect()
+}
+
+/// The positional argument at `index`.
+#[must_use]
+pub fn positional(call: Node<'_>, index: usize) -> Option<Node<'_>> {
+    positionals(call).into_iter().nth(index)
 }
 
 /// The value of Python keyword argument `name`.
