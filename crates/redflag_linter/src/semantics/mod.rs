@@ -11,6 +11,7 @@ pub mod env_vars;
 pub mod handlers;
 pub mod imports;
 pub mod paths;
+pub mod request_body;
 pub mod request_data;
 pub mod sink_flow;
 pub mod sinks;

@@ -1,4 +1,5 @@
-//! What a path says about the code in it: tests, fixtures and examples.
+//! What a path says about the code in it: tests, fixtures and examples,
+//! and development or test settings modules.
 //!
 //! Several rules judge production code paths — request handlers, the schema
 //! a service runs on. Test suites, fixtures and examples deliberately do
@@ -44,6 +45,37 @@ pub fn is_test_or_example(path: &str) -> bool {
         || stem.ends_with("_tests")
         || name.contains(".test.")
         || name.contains(".spec.")
+}
+
+/// Path components and names of development and test settings.
+pub const DEV_SETTINGS: &[&str] = &[
+    "dev",
+    "devel",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "debug",
+];
+
+/// True for a settings module meant for development or tests: by name
+/// (`settings/dev.py`, `local_settings.py`, `settings_test.py`) or because
+/// it switches `DEBUG = True` on at the top level.
+#[must_use]
+pub fn is_dev_settings(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    let dev_name = stem
+        .split(['_', '-'])
+        .any(|part| DEV_SETTINGS.contains(&part));
+    // Only a top-level `DEBUG = True`: a `DevelopmentConfig` class setting
+    // it does not make the whole module a development one.
+    dev_name
+        || text.lines().any(|line| {
+            line.starts_with("DEBUG") && line.replace(' ', "").starts_with("DEBUG=True")
+        })
 }
 
 #[cfg(test)]

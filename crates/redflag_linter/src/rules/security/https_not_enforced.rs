@@ -13,7 +13,7 @@ use redflag_syntax::FileKind;
 
 use crate::facts::{deploy, openapi};
 use crate::rule::{Diagnostic, FileContext, Rule, RuleMeta};
-use crate::rules::security::insecure_cookie::is_dev_settings;
+use crate::semantics::paths::is_dev_settings;
 use crate::semantics::paths::is_test_or_example;
 use crate::source::SourceFile;
 
@@ -290,7 +290,7 @@ fn check_django_settings(file: &SourceFile, ctx: &mut FileContext<'_>) {
     let django = ["ALLOWED_HOSTS", "MIDDLEWARE", "INSTALLED_APPS", "django"]
         .iter()
         .any(|w| text.contains(w));
-    if !django || is_dev_settings(file) {
+    if !django || is_dev_settings(&file.path, &file.text) {
         return;
     }
     if let Some((value, range)) = top_level_setting(file, "SECURE_SSL_REDIRECT") {

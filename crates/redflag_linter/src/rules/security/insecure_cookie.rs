@@ -15,7 +15,7 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::paths::is_test_or_example;
+use crate::semantics::paths::{is_dev_settings, is_test_or_example};
 use crate::semantics::{callee_path, rust_in_test_code, walk};
 use crate::source::SourceFile;
 
@@ -514,35 +514,6 @@ const PY_COOKIE_SETTINGS: &[&str] = &[
     "JWT_COOKIE_SECURE",
 ];
 
-/// Path components and names of development and test settings.
-const DEV_SETTINGS: &[&str] = &[
-    "dev",
-    "devel",
-    "development",
-    "local",
-    "test",
-    "tests",
-    "testing",
-    "ci",
-    "debug",
-];
-
-/// True for a settings module meant for development or tests: by name
-/// (`settings/dev.py`, `local_settings.py`, `settings_test.py`) or because
-/// it switches `DEBUG = True` on at the top level.
-pub(crate) fn is_dev_settings(file: &SourceFile) -> bool {
-    let name = file.path.rsplit('/').next().unwrap_or("");
-    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    let dev_name = stem
-        .split(['_', '-'])
-        .any(|part| DEV_SETTINGS.contains(&part));
-    // Only a top-level `DEBUG = True`: a `DevelopmentConfig` class setting
-    // it does not make the whole module a development one.
-    dev_name
-        || file.text.lines().any(|line| {
-            line.starts_with("DEBUG") && line.replace(' ', "").starts_with("DEBUG=True")
-        })
-}
 
 fn report_setting(ctx: &mut NodeContext<'_>, node: Node<'_>, setting: &str) {
     let protection = if setting.ends_with("HTTPONLY") {
@@ -580,7 +551,7 @@ fn under_dev_condition(file: &SourceFile, ancestors: &[Node<'_>]) -> bool {
 }
 
 fn check_python_config_update(file: &SourceFile, ctx: &mut NodeContext<'_>, args: Node<'_>) {
-    if is_dev_settings(file) {
+    if is_dev_settings(&file.path, &file.text) {
         return;
     }
     let mut cursor = args.walk();
@@ -622,7 +593,7 @@ fn check_python_assignment(node: Node<'_>, ctx: &mut NodeContext<'_>) {
                             class.kind() == "class_definition"
                                 && !class.child_by_field_name("name").is_some_and(|n| {
                                     let lower = file.text_of(n).to_ascii_lowercase();
-                                    DEV_SETTINGS.iter().any(|d| lower.contains(d))
+                                    crate::semantics::paths::DEV_SETTINGS.iter().any(|d| lower.contains(d))
                                 })
                         }))
             });
@@ -644,7 +615,7 @@ fn check_python_assignment(node: Node<'_>, ctx: &mut NodeContext<'_>) {
         _ => return,
     };
     if !PY_COOKIE_SETTINGS.contains(&setting)
-        || is_dev_settings(file)
+        || is_dev_settings(&file.path, &file.text)
         || under_dev_condition(file, ctx.ancestors)
     {
         return;
