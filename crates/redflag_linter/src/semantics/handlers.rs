@@ -1052,9 +1052,11 @@ fn rust_takes_extractor(file: &SourceFile, function: Node<'_>) -> bool {
         return false;
     };
     let mut cursor = parameters.walk();
+    // Extractors are taken by value: `path: &Path` is `std::path::Path`.
     let found = parameters.named_children(&mut cursor).any(|parameter| {
         parameter
             .child_by_field_name("type")
+            .filter(|ty| ty.kind() != "reference_type")
             .and_then(|ty| rust_type_name(file, ty))
             .is_some_and(|name| RUST_EXTRACTORS.contains(&name))
     });

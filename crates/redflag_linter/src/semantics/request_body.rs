@@ -185,7 +185,19 @@ fn python_parameter(file: &SourceFile, data: &mut HandlerData<'_>, parameter: No
     let default = parameter
         .child_by_field_name("value")
         .map_or("", |v| file.text_of(v));
+    // A dependency is not request data; a typed parameter is parsed and
+    // checked by FastAPI (Pydantic) before the handler runs.
+    if default.starts_with("Depends(")
+        || default.starts_with("Security(")
+        || type_text.contains("Depends(")
+    {
+        return;
+    }
     let untyped_map = is_python_untyped_map(&type_text);
+    if !type_text.is_empty() && !untyped_map {
+        data.trusted.insert(file.text_of(name).to_string());
+        return;
+    }
     let body_default = default.starts_with("Body(");
     if untyped_map || (body_default && type_text.is_empty()) {
         let name = file.text_of(name).to_string();
@@ -209,7 +221,18 @@ fn python_parameter(file: &SourceFile, data: &mut HandlerData<'_>, parameter: No
 fn is_python_untyped_map(type_text: &str) -> bool {
     let head = type_text.split('[').next().unwrap_or(type_text);
     let last = head.rsplit('.').next().unwrap_or(head);
-    matches!(last, "dict" | "Dict" | "Any" | "Mapping" | "MutableMapping")
+    if last == "Any" {
+        return true;
+    }
+    if !matches!(last, "dict" | "Dict" | "Mapping" | "MutableMapping") {
+        return false;
+    }
+    // `dict[int, float]` is checked key by key and value by value;
+    // `dict`, `dict[str, Any]` accept anything.
+    let values = type_text
+        .split_once('[')
+        .map_or("", |(_, rest)| rest.trim_end_matches(']'));
+    values.is_empty() || values.ends_with("Any") || values.ends_with("object")
 }
 
 /// NestJS `@Body() body: any` (whole, unchecked) and `@Body() dto:

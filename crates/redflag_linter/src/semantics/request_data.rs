@@ -570,6 +570,11 @@ impl RequestFlow {
                 continue;
             };
             let type_text = compact(file.text_of(type_node));
+            // Extractors are taken by value; of references only Rocket's
+            // `&str` segments carry request text (`&Path` is std's).
+            if type_text.starts_with('&') && !type_text.ends_with("str") {
+                continue;
+            }
             let bare = type_text.trim_start_matches('&').trim_start_matches("mut");
             let outer = bare.split('<').next().unwrap_or(bare);
             let outer = outer.rsplit("::").next().unwrap_or(outer);

@@ -783,6 +783,23 @@ mod tests {
     }
 
     #[test]
+    fn an_async_fn_taking_a_std_path_reference_is_not_a_handler() {
+        let found = findings(
+            "src/fs/read.rs",
+            FileKind::Rust,
+            r#"
+            use std::path::Path;
+
+            async fn read_spawn_blocking(path: &Path) -> std::io::Result<Vec<u8>> {
+                let path = path.to_owned();
+                asyncify(move || std::fs::read(path)).await
+            }
+            "#,
+        );
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
     fn message_names_the_sink_the_handler_and_the_source() {
         let found = findings(
             "app/views.py",

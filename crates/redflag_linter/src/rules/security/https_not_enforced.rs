@@ -168,6 +168,11 @@ fn ssl_off_at(text: &str, postgres_on_line: bool) -> Option<usize> {
     // `sslmode=disable`, `sslmode: disable`, `"sslmode": "disable"`,
     // `PGSSLMODE=disable` (the prefix is before `text`).
     if let Some(rest) = text.strip_prefix("sslmode") {
+        // `PgSslMode::Disable` is an enum path (its definition, a match
+        // arm in a driver), not a connection setting.
+        if rest.starts_with("::") {
+            return None;
+        }
         let value = rest.trim_start_matches(['"', '\'', ' ', ':', '=', '\t']);
         for mode in ["disable", "allow"] {
             if value.starts_with(mode) {
@@ -969,6 +974,12 @@ mod tests {
             &both
         )
         .is_empty());
+    }
+
+    #[test]
+    fn ssl_mode_enum_paths_in_driver_code_are_not_settings() {
+        let code = "impl PgSslMode {\n    fn requires_tls(self) -> bool {\n        !matches!(self, PgSslMode::Disable | PgSslMode::Allow)\n    }\n}\n";
+        assert!(findings_of_rule("https-not-enforced", "src/connection/tls.rs", FileKind::Rust, code).is_empty());
     }
 
     #[test]

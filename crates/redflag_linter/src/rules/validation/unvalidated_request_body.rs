@@ -938,6 +938,38 @@ mod tests {
     }
 
     #[test]
+    fn fastapi_typed_parameters_and_dependencies_are_not_unvalidated_bodies() {
+        let found = messages(
+            "app/items.py",
+            FileKind::Python,
+            r#"
+            from datetime import timedelta
+            from fastapi import Body, Depends, FastAPI
+
+            app = FastAPI()
+
+            @app.get("/items/")
+            async def read_items(commons: dict = Depends(common_parameters)):
+                return commons
+
+            @app.put("/items/{item_id}")
+            async def schedule(item_id: int, process_after: timedelta = Body()):
+                return {"after": process_after}
+
+            @app.post("/index-weights/")
+            async def create_index_weights(weights: dict[int, float]):
+                return weights
+
+            @app.post("/raw/")
+            async def raw(payload: dict = Body()):
+                return {"echo": payload}
+            "#,
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("`payload: dict`"), "{found:#?}");
+    }
+
+    #[test]
     fn one_finding_per_handler_naming_the_read_and_the_use() {
         let found = messages(
             "src/routes/orders.js",
