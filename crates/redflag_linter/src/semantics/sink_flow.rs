@@ -16,7 +16,7 @@ use super::request_data::RequestFlow;
 use super::walk;
 use crate::source::SourceFile;
 
-pub use super::sinks::{arguments, keyword, positionals as positional};
+pub use super::sinks::{arguments, binding_before, keyword, positionals as positional, Binding};
 
 /// Most nodes read when listing the names inside an expression.
 const MAX_NAMES_VISITED: usize = 5_000;
@@ -40,97 +40,6 @@ pub fn tainted_names_in(file: &SourceFile, flow: &RequestFlow, node: Node<'_>) -
             }
         }
         budget > 0
-    });
-    found
-}
-
-/// The last value bound to `name` inside `scope` before byte `before`.
-#[derive(Debug, Clone, Copy)]
-pub struct Binding<'t> {
-    /// The right-hand side.
-    pub value: Node<'t>,
-    /// True when `name` is one of several names a pattern took apart
-    /// (`const { user } = req.body`, `let Json(body) = …`): the value is
-    /// the whole that the name is a piece of.
-    pub destructured: bool,
-}
-
-/// The binding of `name` that reaches byte `before` in `scope`: the last
-/// assignment or declaration above it (Python `=`/`:=`, JS `const`/`let`/
-/// `=`, Rust `let`).
-#[must_use]
-pub fn binding_before<'t>(
-    file: &SourceFile,
-    scope: Node<'t>,
-    name: &str,
-    before: usize,
-) -> Option<Binding<'t>> {
-    let mut last: Option<Binding<'t>> = None;
-    walk(scope, |node| {
-        if node.start_byte() >= before {
-            return false;
-        }
-        let (target, value) = match node.kind() {
-            "assignment" | "assignment_expression" => (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ),
-            "named_expression" => (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ),
-            "variable_declarator" => (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ),
-            "let_declaration" => (
-                node.child_by_field_name("pattern"),
-                node.child_by_field_name("value"),
-            ),
-            _ => (None, None),
-        };
-        if let (Some(target), Some(value)) = (target, value) {
-            if value.end_byte() <= before {
-                if target.kind() == "identifier" && file.text_of(target) == name {
-                    last = Some(Binding {
-                        value,
-                        destructured: false,
-                    });
-                } else if target.kind() != "identifier" && pattern_binds(file, target, name) {
-                    last = Some(Binding {
-                        value,
-                        destructured: true,
-                    });
-                }
-            }
-        }
-        true
-    });
-    last
-}
-
-/// True when a destructuring pattern binds `name` (not as a key only).
-fn pattern_binds(file: &SourceFile, pattern: Node<'_>, name: &str) -> bool {
-    let mut found = false;
-    walk(pattern, |node| {
-        if found {
-            return false;
-        }
-        match node.kind() {
-            "identifier"
-            | "shorthand_property_identifier_pattern"
-            | "shorthand_field_identifier" => {
-                if file.text_of(node) == name {
-                    // `{ key: local }`: the key is a property identifier,
-                    // not an identifier, so any identifier here binds.
-                    found = true;
-                }
-                false
-            }
-            // `obj.attr = …` is not a binding of `attr`.
-            "attribute" | "member_expression" | "field_expression" | "subscript" => false,
-            _ => true,
-        }
     });
     found
 }

@@ -16,7 +16,7 @@ use redflag_syntax::Language;
 
 use super::handlers::{enclosing_handler, Handler};
 use super::request_data::{request_flow, Origin, RequestFlow};
-use super::{callee_path, compact};
+use super::{callee_path, compact, walk};
 use crate::source::SourceFile;
 
 /// The request data of the handler around a sink.
@@ -204,7 +204,7 @@ pub fn literal_text<'f>(file: &'f SourceFile, node: Node<'_>) -> Option<&'f str>
 /// The value last bound to local `name` in `function` before byte
 /// `before` (`args = ["convert", name]`, `const argv = [...]`,
 /// `let mut cmd = Command::new("sh")`): what a sink's argument held when
-/// it was passed by name.
+/// it was passed by name. Destructured bindings give `None`.
 #[must_use]
 pub fn local_value<'t>(
     file: &SourceFile,
@@ -212,15 +212,45 @@ pub fn local_value<'t>(
     name: &str,
     before: usize,
 ) -> Option<Node<'t>> {
-    let mut found = None;
-    super::walk(function, |node| {
+    binding_before(file, function, name, before)
+        .filter(|b| !b.destructured)
+        .map(|b| b.value)
+}
+
+/// The last value bound to `name` inside `scope` before byte `before`.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding<'t> {
+    /// The right-hand side.
+    pub value: Node<'t>,
+    /// True when `name` is one of several names a pattern took apart
+    /// (`const { user } = req.body`, `let Json(body) = …`): the value is
+    /// the whole that the name is a piece of.
+    pub destructured: bool,
+}
+
+/// The binding of `name` that reaches byte `before` in `scope`: the last
+/// assignment or declaration above it (Python `=`/`:=`, JS `const`/`let`/
+/// `=`, Rust `let`).
+#[must_use]
+pub fn binding_before<'t>(
+    file: &SourceFile,
+    scope: Node<'t>,
+    name: &str,
+    before: usize,
+) -> Option<Binding<'t>> {
+    let mut last: Option<Binding<'t>> = None;
+    walk(scope, |node| {
         if node.start_byte() >= before {
             return false;
         }
-        let (left, right) = match node.kind() {
+        let (target, value) = match node.kind() {
             "assignment" | "assignment_expression" => (
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
+            ),
+            "named_expression" => (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
             ),
             "variable_declarator" => (
                 node.child_by_field_name("name"),
@@ -232,12 +262,54 @@ pub fn local_value<'t>(
             ),
             _ => (None, None),
         };
-        if let (Some(left), Some(right)) = (left, right) {
-            if left.kind() == "identifier" && file.text_of(left) == name {
-                found = Some(right);
+        if let (Some(target), Some(value)) = (target, value) {
+            if value.end_byte() <= before {
+                // `let mut hasher = …` binds one name, like `hasher = …`.
+                let plain = match target.kind() {
+                    "identifier" => Some(target),
+                    "mut_pattern" => target.named_child(0).filter(|n| n.kind() == "identifier"),
+                    _ => None,
+                };
+                if plain.is_some_and(|t| file.text_of(t) == name) {
+                    last = Some(Binding {
+                        value,
+                        destructured: false,
+                    });
+                } else if plain.is_none() && pattern_binds(file, target, name) {
+                    last = Some(Binding {
+                        value,
+                        destructured: true,
+                    });
+                }
             }
         }
         true
+    });
+    last
+}
+
+/// True when a destructuring pattern binds `name` (not as a key only).
+fn pattern_binds(file: &SourceFile, pattern: Node<'_>, name: &str) -> bool {
+    let mut found = false;
+    walk(pattern, |node| {
+        if found {
+            return false;
+        }
+        match node.kind() {
+            "identifier"
+            | "shorthand_property_identifier_pattern"
+            | "shorthand_field_identifier" => {
+                if file.text_of(node) == name {
+                    // `{ key: local }`: the key is a property identifier,
+                    // not an identifier, so any identifier here binds.
+                    found = true;
+                }
+                false
+            }
+            // `obj.attr = …` is not a binding of `attr`.
+            "attribute" | "member_expression" | "field_expression" | "subscript" => false,
+            _ => true,
+        }
     });
     found
 }
@@ -245,7 +317,6 @@ pub fn local_value<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantics::walk;
     use redflag_syntax::FileKind;
 
     fn first_call<'t>(file: &'t SourceFile, kind: &str) -> Node<'t> {

@@ -88,35 +88,7 @@ fn local_value<'t>(
     before: usize,
 ) -> Option<Node<'t>> {
     let scope = enclosing_scope(language, ancestors).or_else(|| ancestors.first().copied())?;
-    let mut value = None;
-    walk(scope, |n| {
-        if n.start_byte() >= before {
-            return false;
-        }
-        let (target, bound) = match n.kind() {
-            "assignment" | "assignment_expression" => (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ),
-            "variable_declarator" => (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            ),
-            "let_declaration" => (
-                n.child_by_field_name("pattern"),
-                n.child_by_field_name("value"),
-            ),
-            _ => return true,
-        };
-        if let (Some(target), Some(bound)) = (target, bound) {
-            let target = file.text_of(target).trim_start_matches("mut ").trim();
-            if target == name {
-                value = Some(bound);
-            }
-        }
-        true
-    });
-    value
+    crate::semantics::sinks::local_value(file, scope, name, before)
 }
 
 /// Calls of cryptographically secure generators, lowercased.
