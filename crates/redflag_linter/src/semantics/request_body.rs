@@ -40,6 +40,22 @@ pub(crate) struct HandlerData<'t> {
     pub containers: HashSet<String>,
 }
 
+/// Literals a file must contain for the validation rules to read it: a
+/// whole-body source, and a request object, a FastAPI import or an
+/// extractor to take it from (`dict` or `Value` alone is everywhere).
+#[must_use]
+pub fn body_prefilter(language: Language, sources: &[&str]) -> Vec<Vec<String>> {
+    let requests: &[&str] = match language {
+        Language::Python => &["request", "req", "fastapi", "Body("],
+        Language::Rust => &["Json", "Query", "Form"],
+        _ => &["req", "request", "ctx", "context", "Body("],
+    };
+    [sources, requests]
+        .iter()
+        .map(|group| group.iter().map(|w| (*w).to_string()).collect())
+        .collect()
+}
+
 /// The handler `function` is, when it is one (`ancestors`: outermost first).
 pub(crate) fn handler_at<'t>(
     file: &SourceFile,

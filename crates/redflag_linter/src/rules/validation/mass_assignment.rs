@@ -14,7 +14,7 @@ use redflag_diagnostics::{Confidence, Severity};
 use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
-use crate::semantics::request_body::{handler_at, mass_assignments, read_handler, validation_evidence};
+use crate::semantics::request_body::{body_prefilter, handler_at, mass_assignments, read_handler, validation_evidence};
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::rust_in_test_code;
@@ -42,7 +42,7 @@ impl Rule for MassAssignment {
             Language::Rust => &["from_json", ".values(", ".set(", "insert_one", "replace_one"],
             _ => &["body", "json", "Body("],
         };
-        Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
+        Some(body_prefilter(language, words))
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {

@@ -15,7 +15,7 @@ use redflag_syntax::tree_sitter::Node;
 use redflag_syntax::{FileKind, Language};
 
 use crate::rule::{Diagnostic, NodeContext, Rule, RuleMeta};
-use crate::semantics::request_body::{handler_at, is_validator_call, read_handler, shorten, validation_evidence, HandlerData, WHOLE_METHODS};
+use crate::semantics::request_body::{body_prefilter, handler_at, is_validator_call, read_handler, shorten, validation_evidence, HandlerData, WHOLE_METHODS};
 use crate::semantics::handlers::is_function;
 use crate::semantics::paths::is_test_or_example;
 use crate::semantics::request_data::SourceKind;
@@ -515,7 +515,7 @@ impl Rule for UnvalidatedRequestBody {
             Language::Rust => &["Value", "HashMap", "BTreeMap", "Map<", "Document"],
             _ => &["body", "query", "json", "Body(", "formData"],
         };
-        Some(vec![words.iter().map(|w| (*w).to_string()).collect()])
+        Some(body_prefilter(language, words))
     }
 
     fn node_kinds(&self, language: Language) -> Vec<String> {
@@ -1005,6 +1005,8 @@ mod tests {
     #[test]
     fn fastapi_dict_bodies_are_unvalidated_and_models_are_not() {
         let dict = r#"
+            from fastapi import FastAPI
+
             @app.post("/quotes")
             async def quote(order: dict):
                 return await pricing.convert(order["amount"], order["currency"])
@@ -1089,6 +1091,8 @@ mod tests {
         assert!(messages("src/books.js", FileKind::JavaScript, js).is_empty());
         // A run-time cache is no allow-list.
         let cache = r#"
+            from fastapi import FastAPI
+
             @app.post("/quotes")
             def quote(order: dict):
                 key = f"{order['currency']}:{order['amount']}"
